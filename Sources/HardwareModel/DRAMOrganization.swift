@@ -1,0 +1,93 @@
+/// DRAM organization and timing (JEDEC-style), in cycles of `tCKSeconds` unless stated.
+public struct DRAMOrganization: Sendable, Hashable {
+    public var protocolName: String
+    public var channels: Int
+    public var pseudoChannels: Int
+    public var ranks: Int
+    public var bankGroups: Int
+    public var banksPerGroup: Int
+    public var rows: Int
+    public var columns: Int
+    /// Row (page) size in bytes.
+    public var rowBytes: Double
+    /// Data bus width per channel in bits, and burst length.
+    public var busWidthBits: Int
+    public var burstLength: Int
+    public var tCKSeconds: Double
+    public var timing: DRAMTiming
+    /// Energy of one activate+precharge, and of one column read/write burst, in joules.
+    public var activateEnergy: Double
+    public var readEnergy: Double
+    public var writeEnergy: Double
+
+    public init(
+        protocolName: String, channels: Int, pseudoChannels: Int, ranks: Int, bankGroups: Int,
+        banksPerGroup: Int, rows: Int, columns: Int, rowBytes: Double, busWidthBits: Int,
+        burstLength: Int, tCKSeconds: Double, timing: DRAMTiming,
+        activateEnergy: Double = 0, readEnergy: Double = 0, writeEnergy: Double = 0
+    ) {
+        self.protocolName = protocolName; self.channels = channels; self.pseudoChannels = pseudoChannels
+        self.ranks = ranks; self.bankGroups = bankGroups; self.banksPerGroup = banksPerGroup
+        self.rows = rows; self.columns = columns; self.rowBytes = rowBytes; self.busWidthBits = busWidthBits
+        self.burstLength = burstLength; self.tCKSeconds = tCKSeconds; self.timing = timing
+        self.activateEnergy = activateEnergy; self.readEnergy = readEnergy; self.writeEnergy = writeEnergy
+    }
+
+    /// Banks per channel (pseudo-channel × rank × bank group × bank).
+    public var banksPerChannel: Int { max(1, pseudoChannels) * ranks * bankGroups * banksPerGroup }
+    /// Banks on the whole device.
+    public var totalBanks: Int { channels * banksPerChannel }
+}
+
+/// JEDEC timing parameters in clock cycles (tCK).
+public struct DRAMTiming: Sendable, Hashable {
+    public var CL: Int, CWL: Int
+    public var tRCD: Int, tRP: Int, tRAS: Int
+    public var tCCD_S: Int, tCCD_L: Int
+    public var tRRD_S: Int, tRRD_L: Int
+    public var tFAW: Int
+    public var tWR: Int
+    public var tRFC: Int, tREFI: Int
+
+    public init(CL: Int, CWL: Int = 0, tRCD: Int, tRP: Int, tRAS: Int, tCCD_S: Int, tCCD_L: Int,
+                tRRD_S: Int, tRRD_L: Int, tFAW: Int, tWR: Int = 0, tRFC: Int = 0, tREFI: Int = 0) {
+        self.CL = CL; self.CWL = CWL; self.tRCD = tRCD; self.tRP = tRP; self.tRAS = tRAS
+        self.tCCD_S = tCCD_S; self.tCCD_L = tCCD_L; self.tRRD_S = tRRD_S; self.tRRD_L = tRRD_L
+        self.tFAW = tFAW; self.tWR = tWR; self.tRFC = tRFC; self.tREFI = tREFI
+    }
+
+    /// Row cycle time tRC = tRAS + tRP.
+    public var tRC: Int { tRAS + tRP }
+}
+
+/// Processing-in-memory organization: ALUs beside the banks.
+public struct PIMOrganization: Sendable, Hashable {
+    public enum Placement: String, Sendable, Hashable, CaseIterable, Codable {
+        case bank, bankGroup = "bank-group", bufferDie = "buffer-die"
+    }
+    public var placement: Placement
+    /// Multiply-accumulate lanes per PIM unit (e.g. 16 FP16 MACs).
+    public var macsPerUnit: Int
+    /// Banks served by one PIM unit (1 = one unit per bank).
+    public var banksPerUnit: Int
+    /// Row buffers per bank (2 = NeuPIMs dual row buffer: PIM and normal accesses proceed together).
+    public var rowBuffersPerBank: Int
+    /// Cycles between two COMP commands.
+    public var compIntervalCycles: Int
+    /// Energy of a COMP command and of a G_ACT, in joules.
+    public var compEnergy: Double
+    public var gactEnergy: Double
+    /// Energy per bit moved to a PIM ALU (internal path), in joules.
+    public var energyPerBit: Double
+    /// Fraction of the internal bandwidth usable under the power cap (AttAcc: 9/16 for bank PIM).
+    public var powerCapFraction: Double
+
+    public init(placement: Placement, macsPerUnit: Int, banksPerUnit: Int, rowBuffersPerBank: Int,
+                compIntervalCycles: Int, compEnergy: Double, gactEnergy: Double, energyPerBit: Double,
+                powerCapFraction: Double = 1) {
+        self.placement = placement; self.macsPerUnit = macsPerUnit; self.banksPerUnit = banksPerUnit
+        self.rowBuffersPerBank = rowBuffersPerBank; self.compIntervalCycles = compIntervalCycles
+        self.compEnergy = compEnergy; self.gactEnergy = gactEnergy; self.energyPerBit = energyPerBit
+        self.powerCapFraction = powerCapFraction
+    }
+}

@@ -1,0 +1,2 @@
+import Einsim
+print("einsim-bench: nothing yet")

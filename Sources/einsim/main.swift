@@ -1,0 +1,3 @@
+import EinsimCLI
+
+EinsimCommand.main()
