@@ -1,12 +1,55 @@
 import ArgumentParser
 import Einsim
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The `einsim` command: subcommands per the CLI contract in DESIGN.md.
 public struct EinsimCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "einsim",
         abstract: "Latency and energy of attention cascades on modeled GPUs, NPUs, spatial arrays and PIM.",
-        subcommands: []
+        subcommands: [PassesCommand.self, ValidateCommand.self, ListCommand.self]
     )
     public init() {}
+
+    /// Runs the CLI with `arguments` and returns the process exit status: 0 success, 1 the
+    /// simulation could not be done, 2 bad input (usage errors included).
+    public static func run(arguments: [String]) -> Int32 {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            return 0
+        } catch let exit as ExitCode {
+            return exit.rawValue
+        } catch let error as InputError {
+            writeStandardError(error.rendered + "\n")
+            return 2
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }  // --help, --version
+                return 0
+            }
+            if !message.isEmpty { writeStandardError(message + "\n") }
+            // Usage errors (ArgumentParser's 64) are bad input: exit 2 per the CLI contract.
+            return code == .validationFailure ? 2 : code.rawValue
+        }
+    }
+}
+
+/// Writes `text` to standard error.
+func writeStandardError(_ text: String) {
+    let bytes = Array(text.utf8)
+    bytes.withUnsafeBytes { buffer in
+        var offset = 0
+        while offset < buffer.count, let base = buffer.baseAddress {
+            let written = write(2, base + offset, buffer.count - offset)
+            if written <= 0 { break }
+            offset += written
+        }
+    }
 }

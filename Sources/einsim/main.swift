@@ -1,3 +1,8 @@
 import EinsimCLI
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
-EinsimCommand.main()
+exit(EinsimCommand.run(arguments: Array(CommandLine.arguments.dropFirst())))
