@@ -127,8 +127,13 @@ public struct ComputeUnit: Sendable, Hashable {
     }
 
     /// Energy per operation of `costClass` at `precision` in joules (nearest precision available), 0 if unknown.
-    public func energyPerOperation(_ costClass: CostClass, precision: Precision) -> Double {
-        let forClass = energy.filter { $0.operation == costClass || $0.operation == nil }
+    public func energyPerOperation(_ costClass: CostClass, precision: Precision, path: String? = nil) -> Double {
+        var forClass = energy.filter { $0.operation == costClass || $0.operation == nil }
+        if let path, forClass.contains(where: { $0.path == path }) {
+            forClass = forClass.filter { $0.path == path }
+        } else {
+            forClass = forClass.filter { $0.path == nil } + forClass.filter { $0.path != nil }
+        }
         if let exact = forClass.first(where: { $0.precision == precision }) { return exact.joules }
         if let any = forClass.min(by: { abs($0.precision.bytes - precision.bytes) < abs($1.precision.bytes - precision.bytes) }) {
             return any.joules
@@ -160,9 +165,12 @@ public struct OperationEnergy: Sendable, Hashable {
     public var precision: Precision
     public var joules: Double
     public var provenance: Provenance?
+    /// Instruction path this energy applies to (nil = every path of the unit).
+    public var path: String?
 
-    public init(operation: CostClass?, precision: Precision, joules: Double, provenance: Provenance? = nil) {
+    public init(operation: CostClass?, precision: Precision, joules: Double, provenance: Provenance? = nil, path: String? = nil) {
         self.operation = operation; self.precision = precision; self.joules = joules; self.provenance = provenance
+        self.path = path
     }
 }
 

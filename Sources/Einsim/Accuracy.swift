@@ -1,0 +1,153 @@
+import EinsimCore
+import Foundation
+import HardwareModel
+import Mapper
+import Simulator
+import Reports
+
+/// `einsim accuracy`: predicts every row of a measurement file (the format of
+/// `shared/calibration/README.md`) and reports absolute percentage errors per row, per
+/// (phase, backend) group and overall. Rows it cannot model are kept with `skipped` and a reason.
+public struct AccuracyReport: Sendable {
+    public struct Row: Sendable {
+        /// The input row's fields, untouched, as JSON.
+        public var input: [String: JSONValue]
+        public var group: String?
+        public var predictedMs: Double?
+        public var predictedEnergyMJ: Double?
+        public var latencyAPE: Double?
+        public var energyAPE: Double?
+        public var skipped: String?
+    }
+
+    public struct Group: Sendable {
+        public var name: String
+        public var rows: Int
+        public var latencyMedianAPE: Double?
+        public var latencyMeanAPE: Double?
+        public var energyMedianAPE: Double?
+        public var energyMeanAPE: Double?
+    }
+
+    public var rows: [Row]
+    public var groups: [Group]
+    public var overall: Group
+
+    /// Reads `path` (JSON lines) and predicts each row on `profile`.
+    public static func run(path: String, profile: HardwareProfile) throws -> AccuracyReport {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SimpleInputError("cannot read measurement file '\(path)'", suggestion: "check the path; the shared file is ../shared/calibration/h100-sxm-attention-2026-11-22.jsonl")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SimpleInputError("'\(path)' is not UTF-8 text", at: SourceLocation(file: path, line: 1, column: 1))
+        }
+        let machine = try GPUMachine(profile: profile)
+        var rows: [Row] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { continue }
+            let value: JSONValue
+            do { value = try JSONValue.parse(String(trimmed)) } catch {
+                throw SimpleInputError("line is not a JSON object: \(error)", at: SourceLocation(file: path, line: index + 1, column: 1),
+                                       suggestion: "one JSON object per line, as in shared/calibration")
+            }
+            guard case let .object(fields) = value else {
+                throw SimpleInputError("expected a JSON object", at: SourceLocation(file: path, line: index + 1, column: 1))
+            }
+            rows.append(predict(fields, machine: machine))
+        }
+        return summarize(rows)
+    }
+
+    static func predict(_ fields: [String: JSONValue], machine: GPUMachine) -> Row {
+        var row = Row(input: fields)
+        let kind = fields["kind"]?.string ?? ""
+        guard let measuredMs = fields["ms"]?.number, measuredMs > 0 else {
+            row.skipped = "no latency measurement (kind '\(kind)')"
+            return row
+        }
+        let result: SimulationResult
+        switch kind {
+        case "attn":
+            guard let request = MeasurementRow.attention(fields) else {
+                row.skipped = "attention row lacks a field (B, Hq, Lq, Lkv, D) or has an unknown backend/phase"
+                return row
+            }
+            row.group = "\(request.phase)/\(fields["backend"]?.string ?? "?")"
+            result = Experiment.simulateAttention(shape: request.shape, preset: request.preset, machine: machine)
+        case "gemm":
+            guard let m = fields["M"]?.int, let n = fields["N"]?.int, let k = fields["K"]?.int, m > 0, n > 0, k > 0 else {
+                row.skipped = "gemm row lacks M, N or K"
+                return row
+            }
+            row.group = "gemm"
+            result = RooflineEngine().evaluate(gemm: GEMMShape(m: m, n: n, k: k), machine: machine)
+        default:
+            row.skipped = "kind '\(kind)' is not a kernel measurement"
+            return row
+        }
+        let predictedMs = result.latencySeconds * 1e3
+        row.predictedMs = predictedMs
+        row.latencyAPE = abs(predictedMs - measuredMs) / measuredMs * 100
+        if case let .object(energy)? = fields["energy"], let mj = energy["mJ_per_call"]?.number, mj > 0 {
+            let predicted = result.energyJoules * 1e3
+            row.predictedEnergyMJ = predicted
+            row.energyAPE = abs(predicted - mj) / mj * 100
+        }
+        return row
+    }
+
+    static func summarize(_ rows: [Row]) -> AccuracyReport {
+        func stats(_ name: String, _ subset: [Row]) -> Group {
+            let lat = subset.compactMap(\.latencyAPE), en = subset.compactMap(\.energyAPE)
+            return Group(name: name, rows: subset.count, latencyMedianAPE: median(lat), latencyMeanAPE: mean(lat),
+                         energyMedianAPE: median(en), energyMeanAPE: mean(en))
+        }
+        let names = Array(Set(rows.compactMap(\.group))).sorted()
+        let groups = names.map { name in stats(name, rows.filter { $0.group == name }) }
+        return AccuracyReport(rows: rows, groups: groups, overall: stats("overall", rows.filter { $0.group != nil }))
+    }
+}
+
+func median(_ xs: [Double]) -> Double? {
+    guard !xs.isEmpty else { return nil }
+    let s = xs.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
+func mean(_ xs: [Double]) -> Double? { xs.isEmpty ? nil : xs.reduce(0, +) / Double(xs.count) }
+
+/// Reads attention measurement rows into simulator requests.
+enum MeasurementRow {
+    struct Attention { var shape: AttentionShape; var preset: KernelPreset; var phase: String }
+
+    static func attention(_ f: [String: JSONValue]) -> Attention? {
+        guard let b = f["B"]?.int, let hq = f["Hq"]?.int, let lq = f["Lq"]?.int, let lkv = f["Lkv"]?.int,
+              let d = f["D"]?.int, b > 0, hq > 0, lq > 0, lkv > 0, d > 0 else { return nil }
+        let hkv = f["Hkv"]?.int ?? hq
+        let phase = f["phase"]?.string ?? "prefill"
+        let preset: KernelPreset
+        switch f["backend"]?.string {
+        case "flash": preset = .fa2
+        case "cudnn": preset = .cudnn
+        case "flex": preset = .flex
+        case "fa3": preset = .fa3
+        default: return nil
+        }
+        var mask = MaskModel.dense
+        switch phase {
+        case "prefill", "decode": break
+        case "blocksparse_random":
+            guard let density = f["density"]?.number else { return nil }
+            // The measured density already counts the always-kept diagonal.
+            mask = .blockSparse(density: density, block: f["block"]?.int ?? 128, keepDiagonal: false)
+        case "sliding_window":
+            guard let window = f["window"]?.int else { return nil }
+            mask = .slidingWindow(window: window)
+        default: return nil
+        }
+        let shape = AttentionShape(batch: b, heads: hq, kvHeads: hkv, qLen: lq, kvLen: lkv, headDim: d,
+                                   causal: f["causal"]?.bool ?? false, mask: mask)
+        return Attention(shape: shape, preset: preset, phase: phase)
+    }
+}

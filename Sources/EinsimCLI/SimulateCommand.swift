@@ -1,0 +1,65 @@
+import ArgumentParser
+import Einsim
+
+/// `einsim simulate`: latency and energy of attention on one or more hardware profiles.
+struct SimulateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "simulate", abstract: "Simulate attention on hardware profiles.")
+    @OptionGroup var options: WorkloadOptions
+
+    func run() throws {
+        let records = try options.run()
+        switch options.format {
+        case .table: print(ResultRendering.table(records))
+        case .json: print(ResultRendering.json(records))
+        case .csv: print(ResultRendering.csv(records))
+        case .markdown: print(ResultRendering.markdown(records))
+        }
+    }
+}
+
+/// `einsim compare`: dense vs each variant side by side.
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "compare", abstract: "Dense vs each variant: latency, speedup, energy ratio.")
+    @OptionGroup var options: WorkloadOptions
+
+    func run() throws {
+        var opts = options
+        if !opts.variants.contains("dense") { opts.variants.insert("dense", at: 0) }
+        let records = try opts.run()
+        var table = TextTable(headers: ["hardware", "variant", "latency", "speedup", "energy", "energy ratio", "bound"])
+        var json: [JSONValue] = []
+        for r in records {
+            guard let dense = records.first(where: { $0.result.hardware == r.result.hardware && $0.variant == "dense" }) else { continue }
+            let speedup = dense.result.latencySeconds / max(r.result.latencySeconds, 1e-30)
+            let energyRatio = r.result.energyJoules / max(dense.result.energyJoules, 1e-30)
+            table.add([r.result.hardware, r.variant, Format.seconds(r.result.latencySeconds), Format.fixed(speedup, 2) + "x",
+                       Format.joules(r.result.energyJoules), Format.fixed(energyRatio, 3), r.result.bound])
+            if case var .object(o) = r.json {
+                o["speedup"] = .number(speedup); o["energy_ratio"] = .number(energyRatio)
+                json.append(.object(o))
+            }
+        }
+        switch options.format {
+        case .json: print(JSONValue.object(["results": .array(json)]).jsonText)
+        case .csv: print(ResultRendering.csv(records))
+        case .markdown: print(ResultRendering.markdown(records))
+        case .table: print(table.rendered)
+        }
+    }
+}
+
+/// `einsim map`: the chosen mapping as a readable loop nest with per-level traffic.
+struct MapCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "map", abstract: "Show the chosen mapping as a loop nest with per-level traffic.")
+    @OptionGroup var options: WorkloadOptions
+
+    func run() throws {
+        for r in try options.run() {
+            print("\(r.result.hardware) · \(r.variant) · kernel \(r.result.kernel)")
+            print(r.result.loopNest)
+            print("traffic: DRAM \(Format.bytes(r.result.dramBytes)), L2 \(Format.bytes(r.result.l2Bytes)), shared memory \(Format.bytes(r.result.sharedMemoryBytes))")
+            for k in r.result.kernels { print("  kernel \(k.name): \(Format.seconds(k.seconds))") }
+            print("")
+        }
+    }
+}

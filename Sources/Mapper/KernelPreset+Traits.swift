@@ -1,0 +1,50 @@
+extension KernelPreset {
+    /// The kernel traits this preset pins for a head dimension.
+    ///
+    /// Sources (H100, PyTorch 2.11, recorded 2026-11-22 in `Calibration/results/h100-micro-2026-11-22.jsonl`):
+    /// - fa2: `flash_fwd_kernel<Flash_fwd_kernel_traits<D, BM, BN, 4>>` with (D, BM, BN) = (64, 128, 128),
+    ///   (128, 128, 64), (256, 64, 64); decode `flash_fwd_splitkv_kernel<…<128, 64, 128, 4>>` +
+    ///   `flash_fwd_splitkv_combine_kernel`.
+    /// - cudnn: `…sdpa_sm90_flash_fprop_wgmma_f16_knob_7_64x128xD_4x1x1…`; decode
+    ///   `…sdpa_sm80_flash_fprop_wmma_f16_knob_35_16x128x128_1x4x1…` + `lean_reduction_kernel`.
+    /// - flex: Triton's default H100 forward config (BLOCK_M 128, BLOCK_N 64, 4 warps, 3 stages).
+    /// - fa3: FlashAttention-3 paper's tile shapes (128×128 for d ≤ 128, 128×80 for d = 256).
+    /// Overlap fractions and extra ALU work were fitted once per family on the shared H100 file
+    /// (see `Calibration/README.md`); they are properties of the kernel, not of a shape.
+    public func traits(headDim d: Int) -> KernelTraits {
+        let decodeKV = d <= 64 ? 256 : (d <= 128 ? 128 : 64)
+        switch self {
+        case .fa2, .auto:
+            let (bq, bk) = d <= 64 ? (128, 128) : (d <= 128 ? (128, 64) : (64, 64))
+            return KernelTraits(
+                preset: .fa2, kernelName: "flash_fwd_kernel<\(d), \(bq), \(bk), 4>", matrixPath: "mma.sync",
+                blockQ: bq, blockKV: bk, warps: 4, registersPerThread: 255, stages: 1,
+                softmaxOverlap: 0.0, extraALUOpsPerScore: 2, sharedMemoryReadsPerTile: 4,
+                decodeBlockQ: 64, decodeBlockKV: decodeKV, decodeMatrixPath: "mma.sync",
+                splitKV: true, maxSplits: 128, combineStepSeconds: 0.55e-6)
+        case .cudnn:
+            return KernelTraits(
+                preset: .cudnn, kernelName: "sdpa_sm90_flash_fprop_wgmma_f16_64x128x\(d)", matrixPath: "wgmma",
+                blockQ: 128, blockKV: 128, warps: 12, registersPerThread: 168, stages: 2,
+                softmaxOverlap: 0.6, extraALUOpsPerScore: 2, sharedMemoryReadsPerTile: 2,
+                decodeBlockQ: 16, decodeBlockKV: 128, decodeMatrixPath: "mma.sync",
+                splitKV: true, maxSplits: 128, combineStepSeconds: 0.1e-6)
+        case .flex:
+            let bk = d <= 128 ? 64 : 32
+            return KernelTraits(
+                preset: .flex, kernelName: "triton flex_attention (128, \(bk), 4 warps, 3 stages)", matrixPath: "wgmma",
+                blockQ: 128, blockKV: bk, warps: 4, registersPerThread: 255, stages: 3,
+                softmaxOverlap: 0.3, extraALUOpsPerScore: 3, sharedMemoryReadsPerTile: 2,
+                decodeBlockQ: 64, decodeBlockKV: decodeKV, decodeMatrixPath: "mma.sync",
+                splitKV: true, maxSplits: 128, combineStepSeconds: 0.55e-6)
+        case .fa3:
+            let (bq, bk) = d <= 64 ? (192, 128) : (d <= 128 ? (128, 128) : (128, 80))
+            return KernelTraits(
+                preset: .fa3, kernelName: "flash3 fwd (\(bq), \(bk), 3 warpgroups)", matrixPath: "wgmma",
+                blockQ: bq, blockKV: bk, warps: 12, registersPerThread: 168, stages: 2,
+                softmaxOverlap: 0.85, extraALUOpsPerScore: 2, sharedMemoryReadsPerTile: 2,
+                decodeBlockQ: 64, decodeBlockKV: decodeKV, decodeMatrixPath: "wgmma",
+                splitKV: true, maxSplits: 128, combineStepSeconds: 0.3e-6)
+        }
+    }
+}

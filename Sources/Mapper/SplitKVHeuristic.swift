@@ -1,0 +1,25 @@
+import EinsimCore
+
+/// How many thread blocks the key/value sequence of a decode call is split over.
+///
+/// FlashAttention-2's `num_splits_heuristic`: no split when the (batch × heads × row-blocks) grid
+/// already fills 80% of the SMs; otherwise the smallest split count whose wave efficiency is
+/// within 85% of the best, skipping counts that give the same blocks per split as a smaller one.
+public enum SplitKVHeuristic {
+    public static func splits(gridBlocks: Int, processors: Int, keyBlocks: Int, maxSplits: Int) -> Int {
+        guard gridBlocks > 0, processors > 0, keyBlocks > 1 else { return 1 }
+        if Double(gridBlocks) >= 0.8 * Double(processors) { return 1 }
+        let limit = max(1, min(maxSplits, processors, keyBlocks))
+        func efficiency(_ s: Int) -> Double {
+            let waves = Double(gridBlocks * s) / Double(processors)
+            return waves / waves.rounded(.up)
+        }
+        func eligible(_ s: Int) -> Bool {
+            s == 1 || ceilDiv(keyBlocks, s) != ceilDiv(keyBlocks, s - 1)
+        }
+        var best = 0.0
+        for s in 1...limit where eligible(s) { best = max(best, efficiency(s)) }
+        for s in 1...limit where eligible(s) && efficiency(s) >= 0.85 * best { return s }
+        return 1
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import EinsimCore
+import Mapper
+import Simulator
+
+/// One (hardware, workload, variant) result with the workload fields the CLI contract names.
+public struct ResultRecord: Sendable {
+    public var result: SimulationResult
+    public var variant: String
+    public var model: String?
+    public var phase: String
+    public var scope: String
+    public var shape: AttentionShape
+
+    public init(result: SimulationResult, variant: String, model: String?, phase: String, scope: String, shape: AttentionShape) {
+        self.result = result; self.variant = variant; self.model = model; self.phase = phase; self.scope = scope; self.shape = shape
+    }
+
+    /// The contract's JSON object.
+    public var json: JSONValue {
+        let r = result
+        func num(_ x: Double) -> JSONValue { .number(x) }
+        return .object([
+            "hardware": .string(r.hardware), "variant": .string(variant), "kernel": .string(r.kernel),
+            "engine": .string(r.engine), "model": model.map(JSONValue.string) ?? .null, "phase": .string(phase),
+            "scope": .string(scope), "batch": num(Double(shape.batch)), "heads": num(Double(shape.heads)),
+            "kv_heads": num(Double(shape.kvHeads)), "q_len": num(Double(shape.qLen)), "kv_len": num(Double(shape.kvLen)),
+            "head_dim": num(Double(shape.headDim)), "causal": .bool(shape.causal),
+            "latency_s": num(r.latencySeconds), "energy_j": num(r.energyJoules), "flops": num(r.flops),
+            "dram_bytes": num(r.dramBytes), "achieved_tflops": num(r.achievedFLOPS / 1e12),
+            "roofline_s": num(r.rooflineSeconds), "percent_of_roofline": num(r.percentOfRoofline),
+            "bound": .string(r.bound), "clock_ratio": num(r.clockRatio), "average_power_w": num(r.averagePowerWatts),
+            "static_energy_j": num(r.staticJoules), "dynamic_energy_j": num(r.dynamicJoules),
+            "energy_breakdown_j": .object(r.energyByComponent.mapValues(num)),
+            "resource_seconds": .object(r.resourceSeconds.mapValues(num)),
+            "l2_bytes": num(r.l2Bytes), "shared_memory_bytes": num(r.sharedMemoryBytes),
+            "kernels": .array(r.kernels.map { .object(["name": .string($0.name), "seconds": num($0.seconds),
+                                                       "dynamic_energy_j": num($0.dynamicJoules), "dram_bytes": num($0.dramBytes)]) }),
+        ])
+    }
+}
+
+/// Renders result records in the CLI's formats.
+public enum ResultRendering {
+    static let columns = ["hardware", "variant", "kernel", "shape", "latency", "TFLOP/s", "% roofline", "energy", "avg W", "bound"]
+
+    static func cells(_ r: ResultRecord) -> [String] {
+        let s = r.shape
+        let shape = "B\(s.batch) H\(s.heads)/\(s.kvHeads) \(s.qLen)x\(s.kvLen) d\(s.headDim)\(s.causal ? " causal" : "")"
+        return [r.result.hardware, r.variant, r.result.kernel, shape, Format.seconds(r.result.latencySeconds),
+                Format.fixed(r.result.achievedFLOPS / 1e12, 1), Format.fixed(r.result.percentOfRoofline, 1),
+                Format.joules(r.result.energyJoules), Format.fixed(r.result.averagePowerWatts, 0), r.result.bound]
+    }
+
+    public static func table(_ records: [ResultRecord]) -> String {
+        var t = TextTable(headers: columns)
+        for r in records { t.add(cells(r)) }
+        return t.rendered
+    }
+
+    public static func markdown(_ records: [ResultRecord]) -> String {
+        var lines = ["| " + columns.joined(separator: " | ") + " |", "|" + columns.map { _ in "---" }.joined(separator: "|") + "|"]
+        for r in records { lines.append("| " + cells(r).joined(separator: " | ") + " |") }
+        return lines.joined(separator: "\n")
+    }
+
+    public static func csv(_ records: [ResultRecord]) -> String {
+        let keys = ["hardware", "variant", "kernel", "engine", "model", "phase", "scope", "batch", "heads", "kv_heads", "q_len",
+                    "kv_len", "head_dim", "causal", "latency_s", "energy_j", "flops", "dram_bytes", "achieved_tflops",
+                    "percent_of_roofline", "bound"]
+        var lines = [keys.joined(separator: ",")]
+        for r in records {
+            guard case let .object(o) = r.json else { continue }
+            lines.append(keys.map { key -> String in
+                switch o[key] {
+                case let .string(s)?: return s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+                case let .number(n)?: return n == n.rounded() && abs(n) < 1e15 ? String(Int(n)) : "\(n)"
+                case let .bool(b)?: return b ? "true" : "false"
+                default: return ""
+                }
+            }.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    public static func json(_ records: [ResultRecord]) -> String {
+        JSONValue.object(["results": .array(records.map(\.json))]).jsonText
+    }
+}

@@ -1,0 +1,140 @@
+import EinsimCore
+import HardwareModel
+import Mapper
+
+/// How an attention call is computed: which cascade, fused how.
+public enum AttentionAlgorithm: Sendable, Hashable {
+    /// Cascade 5, one fused kernel; per-score costs from the cascade at the mapping's key tile.
+    case onePass(costsAtTile: @Sendable (Int) -> ScoreCosts)
+    /// A multi-pass cascade: one kernel per pass, with its operation counts and the bytes that
+    /// cross its boundaries (intermediates round-trip through DRAM).
+    case perPass(name: String, passes: [PassWork])
+
+    public static func == (l: AttentionAlgorithm, r: AttentionAlgorithm) -> Bool {
+        switch (l, r) {
+        case let (.perPass(a, x), .perPass(b, y)): return a == b && x == y
+        case (.onePass, .onePass): return true
+        default: return false
+        }
+    }
+    public func hash(into h: inout Hasher) {
+        if case let .perPass(n, p) = self { h.combine(n); h.combine(p) } else { h.combine(1) }
+    }
+
+    /// The 1-pass cascade's closed-form costs (the oracle of the IR-derived ones).
+    public static func closedFormOnePass(shape: AttentionShape) -> AttentionAlgorithm {
+        let e = shape.headDim, f = shape.valueDim, m = shape.kvLen
+        return .onePass { m0 in ScoreCosts.onePassAttention(e: e, f: f, m0: m0, m: m) }
+    }
+}
+
+/// The work of one pass of a multi-pass cascade run as its own kernel.
+public struct PassWork: Sendable, Hashable {
+    public var name: String
+    public var operations: OperationCounts
+    /// Bytes read and written from DRAM by this pass's kernel.
+    public var dramBytes: Double
+    public init(name: String, operations: OperationCounts, dramBytes: Double) {
+        self.name = name; self.operations = operations; self.dramBytes = dramBytes
+    }
+}
+
+/// The analytical engine: per fused group (kernel), time from every resource it uses at the
+/// mapping's tiling, combined by the overlap policy, wave-quantized; launch and latency; DVFS
+/// under the power limit; energy = idle power × time + dynamic energy.
+public struct RooflineEngine: Sendable {
+    public init() {}
+
+    /// Simulates one attention call with a fixed mapping.
+    public func evaluate(shape: AttentionShape, algorithm: AttentionAlgorithm, mapping: AttentionMapping,
+                         machine: GPUMachine, elementBytes: Double = 2) -> SimulationResult {
+        var kernels: [KernelCost] = []
+        var loop = mapping.loopNest
+        switch algorithm {
+        case let .onePass(costsAtTile):
+            let model = AttentionKernelModel(machine: machine, shape: shape, mapping: mapping,
+                                             costs: costsAtTile(mapping.blockKV), elementBytes: elementBytes)
+            kernels.append(model.cost())
+            if let combine = model.combineCost() { kernels.append(combine) }
+        case let .perPass(name, passes):
+            loop = passes.enumerated().map { "kernel \($0.offset + 1): \($0.element.name) (DRAM round trip)" }.joined(separator: "\n")
+            for pass in passes { kernels.append(PassKernelModel(machine: machine, work: pass, path: mapping.matrixPath).cost()) }
+            _ = name
+        }
+        return finish(kernels: kernels, machine: machine, kernelName: mapping.traits.preset.rawValue,
+                      flops: shape.flops, compulsoryBytes: shape.compulsoryBytes(elementBytes: elementBytes), loopNest: loop)
+    }
+
+    /// Simulates one GEMM.
+    public func evaluate(gemm: GEMMShape, machine: GPUMachine) -> SimulationResult {
+        let cost = GEMMKernelModel(machine: machine, shape: gemm).cost()
+        return finish(kernels: [cost], machine: machine, kernelName: "cublas", flops: gemm.flops,
+                      compulsoryBytes: gemm.compulsoryBytes, loopNest: cost.name)
+    }
+
+    /// Combines kernels run back to back: one clock ratio for the sequence under the power limit.
+    public func finish(kernels: [KernelCost], machine: GPUMachine, kernelName: String, flops: Double,
+                       compulsoryBytes: Double, loopNest: String) -> SimulationResult {
+        let r = PowerCapping.clockRatio(kernels: kernels, idleWatts: machine.idleWatts, limitWatts: machine.limitWatts)
+        var latency = 0.0, dynamic = 0.0, dram = 0.0, l2 = 0.0, smem = 0.0
+        var resources: [String: Double] = [:]
+        var breakdown: [SimulationResult.KernelBreakdown] = []
+        var executed = OperationCounts()
+        for k in kernels {
+            let t = k.seconds(clockRatio: r)
+            let e = k.onChipEnergy + k.dramEnergy
+            latency += t; dynamic += e
+            dram += k.dramBytes; l2 += k.l2Bytes; smem += k.sharedMemoryBytes
+            executed += k.executed
+            for (name, s) in k.resourceSeconds { resources[name, default: 0] += s }
+            breakdown.append(.init(name: k.name, seconds: t, dynamicJoules: e, dramBytes: k.dramBytes))
+        }
+        let r2 = 1.0
+        let matrixEnergy = kernels.reduce(0) { $0 + $1.matrixEnergy }
+        let components: [String: Double] = [
+            "matrix": matrixEnergy,
+            "special-function": executed[.specialFunction] * machine.energyPerExp * r2,
+            "vector": (executed.vectorOperations + executed[.divide]) * machine.energyPerVectorOp * r2,
+            "shared memory": smem * machine.energyPerSharedMemoryByte * r2,
+            "L2": l2 * machine.energyPerL2Byte * r2,
+            "DRAM": dram * machine.energyPerDRAMByte,
+        ]
+        var bound = resources.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? "none"
+        if r < 0.999 { bound = "power limit (clock at \(Int((r * 100).rounded()))%) over \(bound)" }
+        let staticJ = machine.idleWatts * latency
+        let roofline = max(flops / max(machine.peakMatrixFLOPS, 1), compulsoryBytes / max(machine.dramBandwidth, 1))
+        return SimulationResult(
+            hardware: machine.name, kernel: kernelName, engine: "roofline", latencySeconds: latency,
+            energyJoules: staticJ + dynamic, flops: flops, dramBytes: dram, l2Bytes: l2, sharedMemoryBytes: smem,
+            clockRatio: r, averagePowerWatts: latency > 0 ? (staticJ + dynamic) / latency : 0,
+            staticJoules: staticJ, dynamicJoules: dynamic, energyByComponent: components,
+            resourceSeconds: resources, kernels: breakdown, bound: bound, rooflineSeconds: roofline, loopNest: loopNest)
+    }
+}
+
+/// A kernel that runs one pass of a multi-pass cascade: each cost class on its unit, DRAM traffic
+/// for the tensors crossing the kernel boundary; units overlap (roofline within the kernel).
+struct PassKernelModel {
+    let machine: GPUMachine
+    let work: PassWork
+    let path: String
+
+    func cost() -> KernelCost {
+        let p = Double(machine.processors), f = machine.clockHz
+        let ops = work.operations
+        let matrix = ops[.matrixMAC] / machine.matrixRate(path: machine.defaultPath) / p / f
+        let sfu = ops[.specialFunction] / machine.specialFunctionRate / p / f
+        let alu = (ops.vectorOperations / machine.vectorRate + ops[.divide] / machine.divideRate) / p / f
+        let memory = work.dramBytes / machine.dramBandwidth
+        let fixed = machine.launchOverhead + 2 * machine.dramLatency
+        var cost = KernelCost(
+            name: work.name, computeSeconds: max(matrix, sfu + alu), memorySeconds: memory, fixedSeconds: fixed,
+            onChipEnergy: ops[.matrixMAC] * machine.energyPerMAC(path: machine.defaultPath) + ops[.specialFunction] * machine.energyPerExp
+                + (ops.vectorOperations + ops[.divide]) * machine.energyPerVectorOp,
+            dramEnergy: work.dramBytes * machine.energyPerDRAMByte, executed: ops, dramBytes: work.dramBytes,
+            l2Bytes: work.dramBytes, sharedMemoryBytes: 0,
+            resourceSeconds: ["matrix": matrix, "softmax (exp + ALU)": sfu + alu, "DRAM": memory, "launch + latency": fixed])
+        cost.matrixEnergy = ops[.matrixMAC] * machine.energyPerMAC(path: machine.defaultPath)
+        return cost
+    }
+}

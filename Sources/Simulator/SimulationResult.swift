@@ -1,0 +1,46 @@
+import EinsimCore
+
+/// What one simulation reports: latency, energy, breakdowns, and the resource that bounds it.
+///
+/// Units: seconds, joules, bytes, FLOPs. For GPU profiles `energyJoules` is board energy
+/// (idle power × latency + dynamic), comparable with what NVML reports.
+public struct SimulationResult: Sendable, Hashable {
+    public struct KernelBreakdown: Sendable, Hashable {
+        public var name: String
+        public var seconds: Double
+        public var dynamicJoules: Double
+        public var dramBytes: Double
+    }
+
+    public var hardware: String
+    public var kernel: String
+    public var engine: String
+    public var latencySeconds: Double
+    public var energyJoules: Double
+    /// FLOPs of the algorithm (useful work: 2 per MAC, kept scores only).
+    public var flops: Double
+    public var dramBytes: Double
+    public var l2Bytes: Double
+    public var sharedMemoryBytes: Double
+    /// Clock ratio the power limit allowed (1 = boost clock).
+    public var clockRatio: Double
+    public var averagePowerWatts: Double
+    public var staticJoules: Double
+    public var dynamicJoules: Double
+    /// Dynamic energy by component (matrix, special-function, vector, shared memory, L2, DRAM).
+    public var energyByComponent: [String: Double]
+    /// Seconds each resource alone would take, summed over kernels.
+    public var resourceSeconds: [String: Double]
+    public var kernels: [KernelBreakdown]
+    /// The resource with the largest time, or "power" when the limit stretched the clock.
+    public var bound: String
+    /// The ideal time: max(FLOPs / peak matrix rate, compulsory bytes / DRAM bandwidth).
+    public var rooflineSeconds: Double
+    /// The mapping as a loop nest (for `einsim map`).
+    public var loopNest: String
+
+    /// Achieved FLOP/s.
+    public var achievedFLOPS: Double { latencySeconds > 0 ? flops / latencySeconds : 0 }
+    /// Percent of the roofline bound achieved.
+    public var percentOfRoofline: Double { latencySeconds > 0 ? 100 * rooflineSeconds / latencySeconds : 0 }
+}

@@ -1,0 +1,106 @@
+import EinsimCore
+import Foundation
+import Mapper
+
+/// Which key tiles each query-row block visits, from the mask: counts, the largest count, and
+/// how many tiles are only partly kept (they are computed whole and masked).
+struct TileSchedule {
+    /// Row blocks per (batch, head).
+    var rowBlocks: Int
+    /// Tiles visited by all row blocks of one (batch, head), summed.
+    var totalTiles: Double
+    /// Tiles visited by the busiest row block (load imbalance).
+    var maxTiles: Double
+    /// Partially masked tiles per (batch, head).
+    var partialTiles: Double
+    /// True when every row block visits the same number of tiles.
+    var uniform: Bool
+
+    /// Schedule for `rows` query rows (already packed for GQA in decode) against `keys` keys.
+    init(shape: AttentionShape, rows: Int, keys: Int, blockQ: Int, blockKV: Int, threadBlocksInFlight: Int) {
+        let nq = max(1, ceilDiv(rows, blockQ))
+        let nk = max(1, ceilDiv(keys, blockKV))
+        rowBlocks = nq
+        let decode = shape.isDecode
+        // Causal offset: query i sees keys ≤ i + (Lkv − Lq) (bottom-right aligned).
+        let offset = keys - shape.qLen
+        func window(_ lo: Int, _ hi: Int) -> (Double, Double) {
+            // Tiles intersecting keys [lo, hi] and how many of them are partial.
+            let a = max(0, lo), b = min(keys - 1, hi)
+            guard b >= a else { return (0, 0) }
+            let first = a / blockKV, last = b / blockKV
+            let count = Double(last - first + 1)
+            var partial = 0.0
+            if a % blockKV != 0 { partial += 1 }
+            if (b + 1) % blockKV != 0 && b != keys - 1 { partial += 1 }
+            return (count, min(count, partial))
+        }
+        var total = 0.0, maxT = 0.0, partial = 0.0, uniformFlag = true
+        switch shape.mask {
+        case .dense, .slidingWindow:
+            var w: Int? = nil
+            if case let .slidingWindow(win) = shape.mask { w = win }
+            if !shape.causal && w == nil {
+                total = Double(nq) * Double(nk); maxT = Double(nk)
+            } else if decode {
+                // Decode rows all sit at the last position.
+                let hi = keys - 1
+                let lo = w.map { keys - 1 - $0 } ?? 0
+                let (c, p) = window(lo, hi)
+                total = c * Double(nq); maxT = c; partial = p * Double(nq)
+            } else {
+                // Closed form would do; row blocks are few enough (≤ Lq/blockQ) to sum directly
+                // only when small; otherwise sample evenly and scale (exact for affine counts).
+                let sampleCount = min(nq, 512)
+                var sum = 0.0, psum = 0.0
+                for s in 0..<sampleCount {
+                    let position: Double = (Double(s) + 0.5) * Double(nq) / Double(sampleCount)
+                    let i: Int = sampleCount == nq ? s : min(nq - 1, Int(position))
+                    let qLo = i * blockQ, qHi = min(rows, (i + 1) * blockQ) - 1
+                    var lo = 0, hi = keys - 1
+                    if shape.causal { hi = min(hi, qHi + offset) }
+                    if let w { lo = max(lo, qLo - w); hi = min(hi, qHi + w) }
+                    var (c, p) = window(lo, hi)
+                    // The diagonal band of a causal or windowed tile is partial too.
+                    if shape.causal { p = min(c, p + Double(max(1, blockQ / blockKV))) }
+                    sum += c; psum += p; maxT = max(maxT, c)
+                }
+                let scale = Double(nq) / Double(sampleCount)
+                total = sum * scale; partial = psum * scale
+                uniformFlag = false
+            }
+        case let .blockSparse(density, block, keepDiagonal):
+            let d = min(1, max(0, density))
+            // A tile is visited when any mask block it overlaps is kept.
+            let blocksPerTile = max(1.0, Double(blockKV) / Double(max(1, block)))
+            let pTile = 1 - pow(1 - d, blocksPerTile)
+            var mean = Double(nk) * pTile
+            if keepDiagonal && !decode { mean = min(Double(nk), mean + (1 - pTile) * max(1, Double(block) / Double(blockKV))) }
+            if shape.causal { mean *= 0.5 }
+            total = mean * Double(nq)
+            // Busiest row block among those in flight: mean + σ·√(2 ln n) (binomial counts).
+            let sigma = (Double(nk) * pTile * (1 - pTile)).squareRoot()
+            let n = Double(max(2, threadBlocksInFlight))
+            maxT = min(Double(nk), mean + sigma * (2 * log(n)).squareRoot())
+            uniformFlag = false
+        }
+        totalTiles = total
+        maxTiles = max(maxT, total / Double(nq))
+        partialTiles = partial
+        uniform = uniformFlag
+    }
+}
+
+/// Time for `blocks` thread blocks of `work` seconds each (or uneven work summing to `total` with
+/// largest `largest`) on `processors`: wave quantization for even work, a list-scheduling tail
+/// for uneven work.
+func makespan(blocks: Int, total: Double, largest: Double, uniform: Bool, processors: Int) -> Double {
+    guard blocks > 0 else { return 0 }
+    let p = Double(max(1, processors))
+    if uniform {
+        let waves = (Double(blocks) / p).rounded(.up)
+        return waves * (total / Double(blocks))
+    }
+    if Double(blocks) <= p { return largest }
+    return max(largest, total / p + 0.5 * largest)
+}

@@ -1,0 +1,64 @@
+import Foundation
+import EinsimCore
+
+/// A parsed `--variant` spec: `dense`, `block-sparse:density=0.1,block=128`, `sliding-window:window=512`.
+public struct VariantSpec: Sendable, Hashable {
+    public var text: String
+    public var mask: MaskModel
+
+    /// Known variant names with a one-line description and source, for `einsim list`.
+    public static let catalog: [(name: String, summary: String)] = [
+        ("dense", "full attention (every score computed)"),
+        ("block-sparse:density=D,block=B", "random block mask over (query block x key block), kept fraction D (RainFusion/XAttention/FlexAttention style)"),
+        ("sliding-window:window=W", "keep |q - k| <= W (1-D neighborhood; NATTEN / GNA family)"),
+    ]
+
+    public static func parse(_ text: String) throws -> VariantSpec {
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        let name = parts.first ?? ""
+        var params: [String: String] = [:]
+        if parts.count > 1 {
+            for item in parts[1].split(separator: ",") {
+                let kv = item.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
+                guard kv.count == 2, !kv[0].isEmpty else {
+                    throw SimpleInputError("variant '\(text)': expected key=value, got '\(item)'", suggestion: "e.g. block-sparse:density=0.1,block=128")
+                }
+                params[kv[0]] = kv[1]
+            }
+        }
+        func number(_ key: String, allowed: Set<String>) throws -> Double? {
+            for k in params.keys where !allowed.contains(k) {
+                throw SimpleInputError("variant '\(name)' has no parameter '\(k)'",
+                                       suggestion: Suggestions.didYouMean(k, in: allowed) ?? "parameters: " + allowed.sorted().joined(separator: ", "))
+            }
+            guard let v = params[key] else { return nil }
+            guard let d = Double(v), d.isFinite else {
+                throw SimpleInputError("variant '\(name)': \(key)=\(v) is not a number", suggestion: nil)
+            }
+            return d
+        }
+        switch name {
+        case "dense":
+            _ = try number("", allowed: [])
+            return VariantSpec(text: "dense", mask: .dense)
+        case "block-sparse":
+            let allowed: Set<String> = ["density", "block", "pattern", "predictor"]
+            guard let density = try number("density", allowed: allowed) else {
+                throw SimpleInputError("block-sparse needs density=…", suggestion: "e.g. block-sparse:density=0.2,block=128")
+            }
+            guard density > 0, density <= 1 else { throw SimpleInputError("block-sparse density must be in (0, 1], got \(density)", suggestion: nil) }
+            let block = try number("block", allowed: allowed) ?? 128
+            guard block >= 1, block <= 65536, block == block.rounded() else { throw SimpleInputError("block must be an integer in 1…65536", suggestion: nil) }
+            return VariantSpec(text: text, mask: .blockSparse(density: density, block: Int(block), keepDiagonal: true))
+        case "sliding-window":
+            let allowed: Set<String> = ["window", "block"]
+            guard let w = try number("window", allowed: allowed), w >= 0, w == w.rounded(), w < 1e12 else {
+                throw SimpleInputError("sliding-window needs an integer window=… ≥ 0", suggestion: "e.g. sliding-window:window=512")
+            }
+            return VariantSpec(text: text, mask: .slidingWindow(window: Int(w)))
+        default:
+            throw SimpleInputError("unknown variant '\(name)'",
+                                   suggestion: Suggestions.didYouMean(name, in: ["dense", "block-sparse", "sliding-window"]) ?? "run 'einsim list' for the variants")
+        }
+    }
+}
