@@ -11,7 +11,7 @@ public enum DevProfiles {
                 ComputeUnit(name: "tensor-core", kind: .matrix, count: 132, operations: [.matrixMAC], throughput: [
                     Throughput(precision: .bf16, path: "wgmma", opsPerCycle: 2048, achievedFraction: 0.93),
                     Throughput(precision: .bf16, path: "mma.sync", opsPerCycle: 2048, achievedFraction: 0.6225),
-                ], energy: [OperationEnergy(operation: .matrixMAC, precision: .bf16, joules: 1.11 * pJ, path: "wgmma"),
+                ], energy: [OperationEnergy(operation: .matrixMAC, precision: .bf16, joules: 0.9 * pJ, path: "wgmma"),
                           OperationEnergy(operation: .matrixMAC, precision: .bf16, joules: 2.16 * pJ, path: "mma.sync")]),
                 ComputeUnit(name: "cuda-core", kind: .vector, count: 132, width: 128, operations: [.vectorAdd, .vectorMul, .vectorMax],
                             throughput: [Throughput(precision: .fp32, opsPerCycle: 128)],

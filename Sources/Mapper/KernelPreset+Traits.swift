@@ -34,7 +34,7 @@ extension KernelPreset {
             return KernelTraits(
                 preset: .flex, kernelName: "triton flex_attention (128, \(bk), 4 warps, 3 stages)", matrixPath: "wgmma",
                 blockQ: 128, blockKV: bk, warps: 4, registersPerThread: 255, stages: 3,
-                softmaxOverlap: 0.3, extraALUOpsPerScore: 3, sharedMemoryReadsPerTile: 2,
+                softmaxOverlap: 0.0, extraALUOpsPerScore: 6, sharedMemoryReadsPerTile: 2,
                 decodeBlockQ: 64, decodeBlockKV: decodeKV, decodeMatrixPath: "mma.sync",
                 splitKV: true, maxSplits: 128, combineStepSeconds: 0.55e-6)
         case .fa3:

@@ -26,13 +26,18 @@ struct GEMMKernelModel {
 
     static let tileShapes: [(Int, Int)] = [(128, 256), (256, 128), (128, 128), (64, 128), (64, 64)]
 
+    /// The fastest tile shape once the power limit is applied (larger tiles move fewer bytes per
+    /// MAC, so they draw less power and keep a higher clock).
     func cost() -> KernelCost {
-        var best: KernelCost?
+        var best = cost(tileM: 128, tileN: 128)
+        var bestSeconds = Double.infinity
         for (bm, bn) in Self.tileShapes {
             let c = cost(tileM: bm, tileN: bn)
-            if best == nil || c.seconds(clockRatio: 1) < (best?.seconds(clockRatio: 1) ?? .infinity) { best = c }
+            let r = PowerCapping.clockRatio(kernels: [c], idleWatts: machine.idleWatts, limitWatts: machine.limitWatts)
+            let t = c.seconds(clockRatio: r)
+            if t < bestSeconds { best = c; bestSeconds = t }
         }
-        return best ?? cost(tileM: 128, tileN: 128)
+        return best
     }
 
     func cost(tileM bm: Int, tileN bn: Int) -> KernelCost {
