@@ -15,28 +15,9 @@ public enum Experiment {
             let mapping = AttentionMapper.mapping(preset: preset, shape: shape, processors: machine.processors)
             return engine.evaluate(shape: shape, algorithm: algorithm, mapping: mapping, machine: machine)
         }
-        let candidates = AttentionMapper.candidates(
-            shape: shape, processors: machine.processors, matrixPaths: Array(machine.matrixRate.keys),
-            sharedMemoryBytes: machine.sharedMemoryCapacity, registerFileBytes: machine.registerFileBytes)
-        var best: SimulationResult?
-        for mapping in candidates {
-            let r = engine.evaluate(shape: shape, algorithm: algorithm, mapping: mapping, machine: machine)
-            if best == nil || objective.score(r) < objective.score(best!) { best = r }
-        }
-        return best ?? engine.evaluate(shape: shape, algorithm: algorithm,
-                                       mapping: AttentionMapper.mapping(preset: .fa2, shape: shape, processors: machine.processors),
-                                       machine: machine)
+        let search = MappingSearch.best(shape: shape, algorithm: algorithm, machine: machine, objective: objective)
+        return engine.evaluate(shape: shape, algorithm: algorithm, mapping: search.mapping, machine: machine)
     }
 }
 
-/// What the mapper minimizes.
-public enum Objective: String, Sendable, CaseIterable {
-    case latency, energy, edp
-    public func score(_ r: SimulationResult) -> Double {
-        switch self {
-        case .latency: return r.latencySeconds
-        case .energy: return r.energyJoules
-        case .edp: return r.latencySeconds * r.energyJoules
-        }
-    }
-}
+

@@ -42,6 +42,7 @@ public enum AttentionMapper {
                                   sharedMemoryBytes: Double, registerFileBytes: Double,
                                   elementBytes: Double = 2) -> [AttentionMapping] {
         var result: [AttentionMapping] = []
+        result.reserveCapacity(100)
         let d = max(shape.headDim, shape.valueDim)
         for preset in KernelPreset.allCases where preset != .auto {
             let base = preset.traits(headDim: d)
@@ -49,12 +50,13 @@ public enum AttentionMapper {
             result.append(mapping(traits: base, shape: shape, processors: processors))
         }
         for path in matrixPaths.sorted() {
+            let template = (path == "wgmma" ? KernelPreset.fa3 : .fa2).traits(headDim: d)
             for bq in [64, 128, 192, 256] {
                 for bk in [32, 64, 128, 256] {
                     for overlap in [0.0, 0.5, 0.85] {
-                        var t = (path == "wgmma" ? KernelPreset.fa3 : .fa2).traits(headDim: d)
+                        var t = template
                         t.preset = .auto
-                        t.kernelName = "searched \(path) \(bq)x\(bk) overlap \(overlap)"
+                        t.kernelName = "searched"
                         t.matrixPath = path; t.blockQ = bq; t.blockKV = bk; t.softmaxOverlap = overlap
                         // Overlap needs warp specialization: at least two warpgroups of rows.
                         if overlap > 0 && bq < 128 { continue }

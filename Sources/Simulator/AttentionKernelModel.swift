@@ -110,19 +110,15 @@ struct AttentionKernelModel {
             + l2Bytes * machine.energyPerL2Byte
         let fixed = machine.launchOverhead + 2 * machine.dramLatency
         let pf = Double(p) * f
-        let resources: [String: Double] = [
-            "matrix": totalTiles * tile.matrix / pf,
-            "softmax (exp + ALU)": totalTiles * tile.softmax / pf,
-            "shared memory": totalTiles * tile.shared / pf,
-            "L2": totalTiles * tile.l2 / pf,
-            "DRAM": memorySeconds,
-            "launch + latency": fixed,
-        ]
+        let resources = ResourceTimes(
+            matrix: totalTiles * tile.matrix / pf, softmax: totalTiles * tile.softmax / pf,
+            sharedMemory: totalTiles * tile.shared / pf, l2: totalTiles * tile.l2 / pf,
+            dram: memorySeconds, launchAndLatency: fixed)
         var cost = KernelCost(
             name: mapping.traits.kernelName, computeSeconds: computeSeconds, memorySeconds: memorySeconds,
             fixedSeconds: fixed, onChipEnergy: onChip, dramEnergy: dramBytes * machine.energyPerDRAMByte,
             executed: executed, dramBytes: dramBytes, l2Bytes: l2Bytes, sharedMemoryBytes: sharedBytes,
-            resourceSeconds: resources)
+            resources: resources)
         cost.matrixEnergy = executed[.matrixMAC] * machine.energyPerMAC(path: mapping.matrixPath)
         return cost
     }
@@ -142,6 +138,6 @@ struct AttentionKernelModel {
             memorySeconds: bytes / machine.dramBandwidth, fixedSeconds: fixed,
             onChipEnergy: executed.vectorOperations * machine.energyPerVectorOp + executed[.specialFunction] * machine.energyPerExp,
             dramEnergy: 0, executed: executed, dramBytes: 0, l2Bytes: bytes, sharedMemoryBytes: 0,
-            resourceSeconds: ["combine chain": chain, "launch + latency": fixed])
+            resources: ResourceTimes(launchAndLatency: fixed, combineChain: chain))
     }
 }

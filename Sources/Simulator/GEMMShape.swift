@@ -78,7 +78,7 @@ struct GEMMKernelModel {
                 + l2Bytes * machine.energyPerL2Byte,
             dramEnergy: dramBytes * machine.energyPerDRAMByte, executed: executed, dramBytes: dramBytes,
             l2Bytes: l2Bytes, sharedMemoryBytes: sharedBytes,
-            resourceSeconds: ["matrix": executedMACs / rate / Double(p) / f, "DRAM": memorySeconds, "launch + latency": fixed])
+            resources: ResourceTimes(matrix: executedMACs / rate / Double(p) / f, dram: memorySeconds, launchAndLatency: fixed))
         cost.matrixEnergy = executedMACs * machine.energyPerMAC(path: machine.defaultPath)
         return cost
     }

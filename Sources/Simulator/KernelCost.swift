@@ -21,15 +21,15 @@ public struct KernelCost: Sendable, Hashable {
     public var l2Bytes: Double
     public var sharedMemoryBytes: Double
     /// Seconds each resource would need alone (for the bound and utilization), at the boost clock.
-    public var resourceSeconds: [String: Double]
+    public var resources: ResourceTimes
 
     public init(name: String, computeSeconds: Double, memorySeconds: Double, fixedSeconds: Double,
                 onChipEnergy: Double, dramEnergy: Double, executed: OperationCounts, dramBytes: Double,
-                l2Bytes: Double, sharedMemoryBytes: Double, resourceSeconds: [String: Double]) {
+                l2Bytes: Double, sharedMemoryBytes: Double, resources: ResourceTimes) {
         self.name = name; self.computeSeconds = computeSeconds; self.memorySeconds = memorySeconds
         self.fixedSeconds = fixedSeconds; self.onChipEnergy = onChipEnergy; self.dramEnergy = dramEnergy
         self.executed = executed; self.dramBytes = dramBytes; self.l2Bytes = l2Bytes
-        self.sharedMemoryBytes = sharedMemoryBytes; self.resourceSeconds = resourceSeconds
+        self.sharedMemoryBytes = sharedMemoryBytes; self.resources = resources
     }
 
     /// Latency at clock ratio `r` (1 = boost clock).
@@ -47,21 +47,65 @@ public enum PowerCapping {
     public static let minimumRatio = 0.4
 
     public static func clockRatio(kernels: [KernelCost], idleWatts: Double, limitWatts: Double) -> Double {
-        func power(_ r: Double) -> Double {
-            var time = 0.0, energy = 0.0
-            for k in kernels {
-                time += k.seconds(clockRatio: r)
-                energy += k.onChipEnergy + k.dramEnergy
-            }
-            return time > 0 ? idleWatts + energy / time : idleWatts
+        var energy = 0.0
+        for k in kernels { energy += k.onChipEnergy + k.dramEnergy }
+        return clockRatio(energy: energy, idleWatts: idleWatts, limitWatts: limitWatts) { r in
+            var time = 0.0
+            for k in kernels { time += k.seconds(clockRatio: r) }
+            return time
         }
-        guard limitWatts > idleWatts, power(1) > limitWatts else { return 1 }
+    }
+
+    /// Single-kernel form without an array (the mapper's hot path).
+    public static func clockRatio(kernel k: KernelCost, idleWatts: Double, limitWatts: Double) -> Double {
+        clockRatio(energy: k.onChipEnergy + k.dramEnergy, idleWatts: idleWatts, limitWatts: limitWatts) { k.seconds(clockRatio: $0) }
+    }
+
+    /// The largest r ≤ 1 with idle + energy / time(r) ≤ limit; time(r) decreases with r.
+    @inline(__always)
+    static func clockRatio(energy: Double, idleWatts: Double, limitWatts: Double, time: (Double) -> Double) -> Double {
+        guard limitWatts > idleWatts, energy > 0 else { return 1 }
+        // Power stays under the limit while the run takes at least this long.
+        let neededSeconds = energy / (limitWatts - idleWatts)
+        if time(1) >= neededSeconds { return 1 }
+        if time(minimumRatio) <= neededSeconds { return minimumRatio }
         var lo = minimumRatio, hi = 1.0
-        if power(lo) > limitWatts { return lo }
-        for _ in 0..<40 {
+        for _ in 0..<24 {
             let mid = 0.5 * (lo + hi)
-            if power(mid) > limitWatts { hi = mid } else { lo = mid }
+            if time(mid) >= neededSeconds { lo = mid } else { hi = mid }
         }
         return lo
+    }
+}
+
+/// Seconds each resource of a kernel would need on its own (a fixed set, so the hot path allocates nothing).
+public struct ResourceTimes: Sendable, Hashable {
+    public var matrix = 0.0
+    public var softmax = 0.0
+    public var sharedMemory = 0.0
+    public var l2 = 0.0
+    public var dram = 0.0
+    public var launchAndLatency = 0.0
+    public var combineChain = 0.0
+
+    public init(matrix: Double = 0, softmax: Double = 0, sharedMemory: Double = 0, l2: Double = 0, dram: Double = 0,
+                launchAndLatency: Double = 0, combineChain: Double = 0) {
+        self.matrix = matrix; self.softmax = softmax; self.sharedMemory = sharedMemory; self.l2 = l2
+        self.dram = dram; self.launchAndLatency = launchAndLatency; self.combineChain = combineChain
+    }
+
+    public static func + (a: ResourceTimes, b: ResourceTimes) -> ResourceTimes {
+        ResourceTimes(matrix: a.matrix + b.matrix, softmax: a.softmax + b.softmax, sharedMemory: a.sharedMemory + b.sharedMemory,
+                      l2: a.l2 + b.l2, dram: a.dram + b.dram, launchAndLatency: a.launchAndLatency + b.launchAndLatency,
+                      combineChain: a.combineChain + b.combineChain)
+    }
+
+    /// Named entries (for reports), zero entries dropped.
+    public var named: [String: Double] {
+        var d: [String: Double] = [:]
+        let pairs: [(String, Double)] = [("matrix", matrix), ("softmax (exp + ALU)", softmax), ("shared memory", sharedMemory),
+                                         ("L2", l2), ("DRAM", dram), ("launch + latency", launchAndLatency), ("combine chain", combineChain)]
+        for (k, v) in pairs where v > 0 { d[k] = v }
+        return d
     }
 }

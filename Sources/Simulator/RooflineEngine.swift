@@ -21,6 +21,13 @@ public enum AttentionAlgorithm: Sendable, Hashable {
         if case let .perPass(n, p) = self { h.combine(n); h.combine(p) } else { h.combine(1) }
     }
 
+    /// Per-score costs at a key tile of `m0` keys (for per-pass algorithms, the 1-pass closed form
+    /// is used only to rank tile shapes; their kernels are costed pass by pass).
+    public func costs(atKeyTile m0: Int, shape: AttentionShape) -> ScoreCosts {
+        if case let .onePass(f) = self { return f(m0) }
+        return ScoreCosts.onePassAttention(e: shape.headDim, f: shape.valueDim, m0: m0, m: shape.kvLen)
+    }
+
     /// The 1-pass cascade's closed-form costs (the oracle of the IR-derived ones).
     public static func closedFormOnePass(shape: AttentionShape) -> AttentionAlgorithm {
         let e = shape.headDim, f = shape.valueDim, m = shape.kvLen
@@ -65,6 +72,22 @@ public struct RooflineEngine: Sendable {
                       flops: shape.flops, compulsoryBytes: shape.compulsoryBytes(elementBytes: elementBytes), loopNest: loop)
     }
 
+    /// Latency and energy only (no breakdowns): the mapper's inner loop.
+    public func estimate(shape: AttentionShape, costs: ScoreCosts, mapping: AttentionMapping,
+                         machine: GPUMachine, elementBytes: Double = 2) -> (seconds: Double, joules: Double) {
+        let model = AttentionKernelModel(machine: machine, shape: shape, mapping: mapping, costs: costs, elementBytes: elementBytes)
+        let main = model.cost()
+        if let combine = model.combineCost() {
+            let kernels = [main, combine]
+            let r = PowerCapping.clockRatio(kernels: kernels, idleWatts: machine.idleWatts, limitWatts: machine.limitWatts)
+            let t = main.seconds(clockRatio: r) + combine.seconds(clockRatio: r)
+            return (t, main.onChipEnergy + main.dramEnergy + combine.onChipEnergy + combine.dramEnergy + machine.idleWatts * t)
+        }
+        let r = PowerCapping.clockRatio(kernel: main, idleWatts: machine.idleWatts, limitWatts: machine.limitWatts)
+        let t = main.seconds(clockRatio: r)
+        return (t, main.onChipEnergy + main.dramEnergy + machine.idleWatts * t)
+    }
+
     /// Simulates one GEMM.
     public func evaluate(gemm: GEMMShape, machine: GPUMachine) -> SimulationResult {
         let cost = GEMMKernelModel(machine: machine, shape: gemm).cost()
@@ -77,7 +100,7 @@ public struct RooflineEngine: Sendable {
                        compulsoryBytes: Double, loopNest: String) -> SimulationResult {
         let r = PowerCapping.clockRatio(kernels: kernels, idleWatts: machine.idleWatts, limitWatts: machine.limitWatts)
         var latency = 0.0, dynamic = 0.0, dram = 0.0, l2 = 0.0, smem = 0.0
-        var resources: [String: Double] = [:]
+        var resourceTotals = ResourceTimes()
         var breakdown: [SimulationResult.KernelBreakdown] = []
         var executed = OperationCounts()
         for k in kernels {
@@ -86,7 +109,7 @@ public struct RooflineEngine: Sendable {
             latency += t; dynamic += e
             dram += k.dramBytes; l2 += k.l2Bytes; smem += k.sharedMemoryBytes
             executed += k.executed
-            for (name, s) in k.resourceSeconds { resources[name, default: 0] += s }
+            resourceTotals = resourceTotals + k.resources
             breakdown.append(.init(name: k.name, seconds: t, dynamicJoules: e, dramBytes: k.dramBytes))
         }
         let r2 = 1.0
@@ -99,6 +122,7 @@ public struct RooflineEngine: Sendable {
             "L2": l2 * machine.energyPerL2Byte * r2,
             "DRAM": dram * machine.energyPerDRAMByte,
         ]
+        let resources = resourceTotals.named
         var bound = resources.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? "none"
         if r < 0.999 { bound = "power limit (clock at \(Int((r * 100).rounded()))%) over \(bound)" }
         let staticJ = machine.idleWatts * latency
@@ -133,7 +157,7 @@ struct PassKernelModel {
                 + (ops.vectorOperations + ops[.divide]) * machine.energyPerVectorOp,
             dramEnergy: work.dramBytes * machine.energyPerDRAMByte, executed: ops, dramBytes: work.dramBytes,
             l2Bytes: work.dramBytes, sharedMemoryBytes: 0,
-            resourceSeconds: ["matrix": matrix, "softmax (exp + ALU)": sfu + alu, "DRAM": memory, "launch + latency": fixed])
+            resources: ResourceTimes(matrix: matrix, softmax: sfu + alu, dram: memory, launchAndLatency: fixed))
         cost.matrixEnergy = ops[.matrixMAC] * machine.energyPerMAC(path: machine.defaultPath)
         return cost
     }

@@ -51,7 +51,7 @@ struct TileSchedule {
             } else {
                 // Closed form would do; row blocks are few enough (≤ Lq/blockQ) to sum directly
                 // only when small; otherwise sample evenly and scale (exact for affine counts).
-                let sampleCount = min(nq, 512)
+                let sampleCount = min(nq, 48)
                 var sum = 0.0, psum = 0.0
                 for s in 0..<sampleCount {
                     let position: Double = (Double(s) + 0.5) * Double(nq) / Double(sampleCount)

@@ -1,2 +1,61 @@
 import Einsim
-print("einsim-bench: nothing yet")
+import Foundation
+
+/// einsim-bench: throughput of the hot paths, printed so regressions are visible.
+///   swift run -c release einsim-bench
+func measure(_ label: String, unit: String, minimumSeconds: Double = 1.0, _ body: () -> Int) -> String {
+    var iterations = 0
+    let start = Date()
+    var elapsed = 0.0
+    repeat {
+        iterations += body()
+        elapsed = Date().timeIntervalSince(start)
+    } while elapsed < minimumSeconds
+    let rate = Double(iterations) / elapsed
+    return "\(label): \(Format.fixed(rate / 1e6, 3)) M \(unit)/s (\(iterations) in \(Format.fixed(elapsed, 2)) s)"
+}
+
+let profile = try ProfileResolver.load("nvidia-h100-sxm")
+let machine = try GPUMachine(profile: profile)
+let engine = RooflineEngine()
+let shapes: [AttentionShape] = [
+    AttentionShape(batch: 1, heads: 32, qLen: 32768, headDim: 128),
+    AttentionShape(batch: 4, heads: 32, qLen: 4096, headDim: 128, causal: true),
+    AttentionShape(batch: 1, heads: 32, kvHeads: 8, qLen: 1, kvLen: 131072, headDim: 128),
+    AttentionShape(batch: 1, heads: 16, qLen: 1 << 20, headDim: 128),
+]
+let mappings = shapes.map { AttentionMapper.mapping(preset: .fa2, shape: $0, processors: machine.processors) }
+let costs = shapes.map { ScoreCosts.onePassAttention(e: $0.headDim, f: $0.valueDim, m0: 64, m: $0.kvLen) }
+var sink = 0.0
+print(measure("roofline evaluations (estimate, 1 core)", unit: "evaluations") {
+    for i in 0..<shapes.count {
+        sink += engine.estimate(shape: shapes[i], costs: costs[i], mapping: mappings[i], machine: machine).seconds
+    }
+    return shapes.count
+})
+let algorithm = AttentionAlgorithm.closedFormOnePass(shape: shapes[0])
+print(measure("full roofline evaluations with breakdowns", unit: "evaluations") {
+    for i in 0..<shapes.count {
+        sink += engine.evaluate(shape: shapes[i], algorithm: algorithm, mapping: mappings[i], machine: machine).latencySeconds
+    }
+    return shapes.count
+})
+print(measure("mapper candidates (search incl. candidate generation)", unit: "candidates") {
+    var n = 0
+    for s in shapes {
+        let outcome = MappingSearch.best(shape: s, algorithm: AttentionAlgorithm.closedFormOnePass(shape: s), machine: machine, objective: .latency)
+        n += outcome.candidatesEvaluated
+        sink += outcome.seconds
+    }
+    return n
+})
+if sink == 42 { print("") }
+for i in 0..<shapes.count {
+    let (shape, cost, mapping) = (shapes[i], costs[i], mappings[i])
+    print(measure("  shape \(i)", unit: "evaluations", minimumSeconds: 0.3) {
+        var local = 0.0
+        for _ in 0..<1000 { local += engine.estimate(shape: shape, costs: cost, mapping: mapping, machine: machine).seconds }
+        sink += local
+        return 1000
+    })
+}
