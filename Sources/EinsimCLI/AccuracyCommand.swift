@@ -15,6 +15,6 @@ struct AccuracyCommand: ParsableCommand {
     func run() throws {
         let profile = try ProfileResolver.load(hardware)
         let report = try AccuracyReport.run(path: file, profile: profile)
-        print(format == .json ? AccuracyRendering.json(report) : AccuracyRendering.table(report))
+        emit(format == .json ? AccuracyRendering.json(report) : AccuracyRendering.table(report))
     }
 }

@@ -31,7 +31,7 @@ public struct EinsimCommand: ParsableCommand {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
             if code == .success {
-                if !message.isEmpty { print(message) }  // --help, --version
+                if !message.isEmpty { emit(message) }  // --help, --version
                 return 0
             }
             if !message.isEmpty { writeStandardError(message + "\n") }
@@ -41,15 +41,3 @@ public struct EinsimCommand: ParsableCommand {
     }
 }
 
-/// Writes `text` to standard error.
-func writeStandardError(_ text: String) {
-    let bytes = Array(text.utf8)
-    bytes.withUnsafeBytes { buffer in
-        var offset = 0
-        while offset < buffer.count, let base = buffer.baseAddress {
-            let written = write(2, base + offset, buffer.count - offset)
-            if written <= 0 { break }
-            offset += written
-        }
-    }
-}

@@ -9,10 +9,10 @@ struct SimulateCommand: ParsableCommand {
     func run() throws {
         let records = try options.run()
         switch options.format {
-        case .table: print(ResultRendering.table(records))
-        case .json: print(ResultRendering.json(records))
-        case .csv: print(ResultRendering.csv(records))
-        case .markdown: print(ResultRendering.markdown(records))
+        case .table: emit(ResultRendering.table(records))
+        case .json: emit(ResultRendering.json(records))
+        case .csv: emit(ResultRendering.csv(records))
+        case .markdown: emit(ResultRendering.markdown(records))
         }
     }
 }
@@ -40,10 +40,10 @@ struct CompareCommand: ParsableCommand {
             }
         }
         switch options.format {
-        case .json: print(JSONValue.object(["results": .array(json)]).jsonText)
-        case .csv: print(ResultRendering.csv(records))
-        case .markdown: print(ResultRendering.markdown(records))
-        case .table: print(table.rendered)
+        case .json: emit(JSONValue.object(["results": .array(json)]).jsonText)
+        case .csv: emit(ResultRendering.csv(records))
+        case .markdown: emit(ResultRendering.markdown(records))
+        case .table: emit(table.rendered)
         }
     }
 }
@@ -55,11 +55,11 @@ struct MapCommand: ParsableCommand {
 
     func run() throws {
         for r in try options.run() {
-            print("\(r.result.hardware) · \(r.variant) · kernel \(r.result.kernel)")
-            print(r.result.loopNest)
-            print("traffic: DRAM \(Format.bytes(r.result.dramBytes)), L2 \(Format.bytes(r.result.l2Bytes)), shared memory \(Format.bytes(r.result.sharedMemoryBytes))")
-            for k in r.result.kernels { print("  kernel \(k.name): \(Format.seconds(k.seconds))") }
-            print("")
+            emit("\(r.result.hardware) · \(r.variant) · kernel \(r.result.kernel)")
+            emit(r.result.loopNest)
+            emit("traffic: DRAM \(Format.bytes(r.result.dramBytes)), L2 \(Format.bytes(r.result.l2Bytes)), shared memory \(Format.bytes(r.result.sharedMemoryBytes))")
+            for k in r.result.kernels { emit("  kernel \(k.name): \(Format.seconds(k.seconds))") }
+            emit("")
         }
     }
 }

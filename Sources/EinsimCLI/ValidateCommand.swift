@@ -8,9 +8,9 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         if file.hasSuffix(".einsum") {
-            print(try EinsumFileSummary.validate(path: file))
+            emit(try EinsumFileSummary.validate(path: file))
         } else if file.hasSuffix(".xml") {
-            print(try ProfileSummary.validate(path: file))
+            emit(try ProfileSummary.validate(path: file))
         } else {
             throw SimpleInputError("cannot tell what '\(file)' is", suggestion: "give a .xml hardware profile or a .einsum cascade")
         }

@@ -52,7 +52,7 @@ struct TileSchedule {
                 // Closed form would do; row blocks are few enough (≤ Lq/blockQ) to sum directly
                 // only when small; otherwise sample evenly and scale (exact for affine counts).
                 let sampleCount = min(nq, 48)
-                var sum = 0.0, psum = 0.0
+                var sum = 0.0, psum = 0.0, minT = Double.infinity
                 for s in 0..<sampleCount {
                     let position: Double = (Double(s) + 0.5) * Double(nq) / Double(sampleCount)
                     let i: Int = sampleCount == nq ? s : min(nq - 1, Int(position))
@@ -63,11 +63,11 @@ struct TileSchedule {
                     var (c, p) = window(lo, hi)
                     // The diagonal band of a causal or windowed tile is partial too.
                     if shape.causal { p = min(c, p + Double(max(1, blockQ / blockKV))) }
-                    sum += c; psum += p; maxT = max(maxT, c)
+                    sum += c; psum += p; maxT = max(maxT, c); minT = min(minT, c)
                 }
                 let scale = Double(nq) / Double(sampleCount)
                 total = sum * scale; partial = psum * scale
-                uniformFlag = false
+                uniformFlag = minT == maxT
             }
         case let .blockSparse(density, block, keepDiagonal):
             let d = min(1, max(0, density))
@@ -78,6 +78,7 @@ struct TileSchedule {
             if keepDiagonal && !decode { mean = min(Double(nk), mean + (1 - pTile) * max(1, Double(block) / Double(blockKV))) }
             if shape.causal { mean *= 0.5 }
             total = mean * Double(nq)
+            if pTile >= 1 && !shape.causal { uniformFlag = true; maxT = mean; totalTiles = total; maxTiles = mean; partialTiles = 0; uniform = true; return }
             // Busiest row block among those in flight: mean + σ·√(2 ln n) (binomial counts).
             let sigma = (Double(nk) * pTile * (1 - pTile)).squareRoot()
             let n = Double(max(2, threadBlocksInFlight))

@@ -1,0 +1,40 @@
+import Foundation
+import Einsim
+import Testing
+
+/// The H100 predictions against real measurements (shared calibration file and the held-out
+/// shapes measured for this project), per (phase, backend) group.
+@Suite struct AccuracyTests {
+    static let sharedFile = Fixtures.repositoryRoot + "/Calibration/results/shared-h100-sxm-attention-2026-11-22.jsonl"
+    static let heldOutFile = Fixtures.repositoryRoot + "/Calibration/results/h100-attention-extra-2026-11-22.jsonl"
+
+    @Test func sharedCalibrationFileMeetsTheBar() throws {
+        let report = try AccuracyReport.run(path: Self.sharedFile, profile: ProfileResolver.load("nvidia-h100-sxm"))
+        #expect(report.rows.count == 33, "one output row per input row")
+        #expect(report.rows.filter { $0.skipped != nil }.count == 4, "ceiling, device and idle rows are skipped with a reason")
+        for group in report.groups {
+            let bar = group.name.hasPrefix("blocksparse") ? 12.0 : 10.0
+            #expect((group.latencyMedianAPE ?? 100) <= bar, "group \(group.name): \(group.latencyMedianAPE ?? -1)%")
+            if let e = group.energyMedianAPE { #expect(e <= 15, "group \(group.name) energy \(e)%") }
+        }
+        #expect((report.overall.energyMedianAPE ?? 100) <= 15)
+    }
+
+    @Test func heldOutShapesStayWithinFifteenPercent() throws {
+        let report = try AccuracyReport.run(path: Self.heldOutFile, profile: ProfileResolver.load("nvidia-h100-sxm"))
+        #expect(report.groups.count >= 6)
+        for group in report.groups {
+            #expect((group.latencyMedianAPE ?? 100) <= 15, "group \(group.name): \(group.latencyMedianAPE ?? -1)%")
+        }
+    }
+
+    @Test func malformedMeasurementLineIsAnInputErrorWithItsLine() throws {
+        let path = NSTemporaryDirectory() + "einsim-bad-\(UInt32.random(in: 0...UInt32.max)).jsonl"
+        try "{\"kind\": \"gemm\", \"M\": 16, \"N\": 16, \"K\": 16, \"ms\": 0.01}\n{not json\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect {
+            try AccuracyReport.run(path: path, profile: ProfileResolver.load("nvidia-h100-sxm"))
+        } throws: { error in
+            (error as? InputError)?.location?.line == 2
+        }
+    }
+}
