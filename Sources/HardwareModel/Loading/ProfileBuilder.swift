@@ -289,7 +289,7 @@ struct ProfileBuilder {
                 if value == nil { report(.missing(element: name, parent: "pim"), node, path) }
                 return value
             }
-            return count(element, path: path + "/" + name, what: "<\(name)>")
+            return count(element, path: path + "/" + name, what: "<\(name)>", dimension: name == "compInterval" ? .cycles : .dimensionless)
         }
         func energy(_ name: String, _ dimension: Dimension) -> Double {
             node.child(name).flatMap { nonNegative($0, dimension, path: path, what: "<\(name)>") } ?? 0
@@ -357,8 +357,8 @@ struct ProfileBuilder {
     }
 
     /// A positive whole number in `element`'s text (`path` is the element's own path).
-    private mutating func count(_ element: XMLElementNode, path: String, what: String) -> Int? {
-        guard let value = quantity(element, .dimensionless, path: path) else { return nil }
+    private mutating func count(_ element: XMLElementNode, path: String, what: String, dimension: Dimension = .dimensionless) -> Int? {
+        guard let value = quantity(element, dimension, path: path) else { return nil }
         guard value == value.rounded(), abs(value) < 1e15 else { report(.notAnInteger(text: element.text), element, path); return nil }
         guard value > 0 else { report(.notPositive(what: what, text: element.text), element, path); return nil }
         return Int(value)
