@@ -1,2 +1,2 @@
 import Einsim
-print("einsim-bench: nothing yet")
+print(benchmarkProfileLoading())
