@@ -315,7 +315,8 @@ private func elementPath(_ node: xmlNodePtr) -> String {
             }
             attribute = candidate.pointee.next
         }
-        steps.append(key.map { "\(name)[@name='\($0)']" } ?? name)
+        let isRoot = element.pointee.parent.map { $0.pointee.type != XML_ELEMENT_NODE } ?? true
+        steps.append(key.map { isRoot ? name : "\(name)[@name='\($0)']" } ?? name)
         current = element.pointee.parent
     }
     return "/" + steps.reversed().joined(separator: "/")

@@ -61,17 +61,19 @@ extension ProfileBuilder {
     /// Every memory level and unit must be reachable from the outermost level.
     private mutating func checkConnected(_ profile: HardwareProfile, elements: [(element: XMLElementNode, path: String)]) {
         guard let outermost = profile.mainMemory?.name else { return }
+        // Directed edges: a level reaches what it serves, a memory reaches the units it feeds,
+        // a device reaches its contents; links connect both ways.
         var edges: [String: Set<String>] = [:]
-        func connect(_ a: String, _ b: String) {
-            edges[a, default: []].insert(b)
-            edges[b, default: []].insert(a)
-        }
+        func connect(_ from: String, _ to: String) { edges[from, default: []].insert(to) }
         for level in profile.memoryLevels { for name in level.serves { connect(level.name, name) } }
-        for unit in profile.computeUnits { for name in unit.servedBy { connect(unit.name, name) } }
-        for link in profile.links { connect(link.from, link.to) }
+        for unit in profile.computeUnits { for name in unit.servedBy { connect(name, unit.name) } }
+        func addLinks(_ links: [Link]) {
+            for link in links { connect(link.from, link.to); connect(link.to, link.from) }
+        }
+        addLinks(profile.links)
         func addDevices(_ devices: [HardwareProfile]) {
             for device in devices {
-                for link in device.links { connect(link.from, link.to) }
+                addLinks(device.links)
                 for name in device.computeUnits.map(\.name) + device.memoryLevels.map(\.name) { connect(device.name, name) }
                 addDevices(device.devices)
             }

@@ -23,7 +23,7 @@ struct ProfileResolver {
     mutating func read(_ bytes: [UInt8], file: String) -> XMLElementNode? {
         switch LibXML.read(bytes, file: file, limits: limits, schema: schema) {
         case .success(let tree):
-            checkSingletons(tree, path: "/" + tree.pathStep)
+            checkSingletons(tree, path: "/" + tree.name)
             return tree
         case .failure(let failure):
             errors += failure.diagnostics.map { error(for: $0, file: file) }
@@ -62,12 +62,12 @@ struct ProfileResolver {
     /// Loads and resolves the profile named `name`, referenced from `element`.
     private mutating func resolveReference(_ name: String, from element: XMLElementNode, chain: [String]) -> XMLElementNode? {
         if chain.contains(name) {
-            errors.append(ProfileError(.inheritanceCycle(chain: chain + [name]), file: element.file, line: element.line, path: "/" + element.pathStep))
+            errors.append(ProfileError(.inheritanceCycle(chain: chain + [name]), file: element.file, line: element.line, path: Self.path(of: element)))
             return nil
         }
         guard let path = ProfileLibrary.locate(name, near: searchDirectory) else {
             errors.append(ProfileError(.unknownProfile(name: name, candidates: ProfileLibrary.knownNames(near: searchDirectory)),
-                                       file: element.file, line: element.line, path: "/" + element.pathStep))
+                                       file: element.file, line: element.line, path: Self.path(of: element)))
             return nil
         }
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -76,6 +76,11 @@ struct ProfileResolver {
         }
         guard let tree = read([UInt8](data), file: path) else { return nil }
         return resolve(tree, chain: chain + [name])
+    }
+
+    /// The path of a root element or of a device under it.
+    private static func path(of element: XMLElementNode) -> String {
+        element.name == "profile" ? "/profile" : "/profile/" + element.pathStep
     }
 
     /// Reports siblings that appear twice in one file: every child element is either a singleton

@@ -120,11 +120,13 @@ public struct Quantity: Sendable, Hashable, CustomStringConvertible {
         guard unit.dimension == dimension else {
             throw .wrongDimension(unit: unitText, got: unit.dimension, expected: dimension)
         }
-        return Quantity(number * unit.factor, dimension)
+        // Dividing by an exact power of ten keeps `2.5 us` at exactly 2.5e-6 (multiplying by 1e-6 would not).
+        return Quantity(number * unit.factor / unit.divisor, dimension)
     }
 
-    /// Every unit symbol accepted, with its dimension and factor to the base unit.
-    public static let units: [String: (dimension: Dimension, factor: Double)] = makeUnits()
+    /// Every unit symbol accepted, with its dimension and conversion to the base unit
+    /// (value × factor ÷ divisor).
+    public static let units: [String: (dimension: Dimension, factor: Double, divisor: Double)] = makeUnits()
 
     /// Units refused because they mean different things to different people.
     static let ambiguousUnits: [String: String] = [
@@ -135,44 +137,45 @@ public struct Quantity: Sendable, Hashable, CustomStringConvertible {
         "Mb/s": "write 'Mbit/s' (bits) or 'MB/s' (bytes)",
     ]
 
-    private static func makeUnits() -> [String: (dimension: Dimension, factor: Double)] {
-        var table: [String: (dimension: Dimension, factor: Double)] = [:]
+    private static func makeUnits() -> [String: (dimension: Dimension, factor: Double, divisor: Double)] {
+        var table: [String: (dimension: Dimension, factor: Double, divisor: Double)] = [:]
         let si: [(String, Double)] = [("", 1), ("k", 1e3), ("M", 1e6), ("G", 1e9), ("T", 1e12), ("P", 1e15)]
         let binary: [(String, Double)] = [
             ("Ki", 1024), ("Mi", 1_048_576), ("Gi", 1_073_741_824), ("Ti", 1_099_511_627_776),
             ("Pi", 1_125_899_906_842_624),
         ]
         for (prefix, factor) in si + binary {
-            table["\(prefix)B"] = (.bytes, factor)
-            table["\(prefix)bit"] = (.bytes, factor / 8)
-            table["\(prefix)B/s"] = (.bandwidth, factor)
-            table["\(prefix)bit/s"] = (.bandwidth, factor / 8)
+            table["\(prefix)B"] = (.bytes, factor, 1)
+            table["\(prefix)bit"] = (.bytes, factor, 8)
+            table["\(prefix)B/s"] = (.bandwidth, factor, 1)
+            table["\(prefix)bit/s"] = (.bandwidth, factor, 8)
         }
         for (prefix, factor) in si where prefix != "P" {
-            table["\(prefix)Hz"] = (.frequency, factor)
+            table["\(prefix)Hz"] = (.frequency, factor, 1)
         }
+        // Sub-unit prefixes as divisors (exact powers of ten).
         let small: [(String, Double)] = [
-            ("", 1), ("m", 1e-3), ("u", 1e-6), ("\u{00B5}", 1e-6), ("\u{03BC}", 1e-6),
-            ("n", 1e-9), ("p", 1e-12), ("f", 1e-15),
+            ("", 1), ("m", 1e3), ("u", 1e6), ("\u{00B5}", 1e6), ("\u{03BC}", 1e6),
+            ("n", 1e9), ("p", 1e12), ("f", 1e15),
         ]
-        for (prefix, factor) in small {
-            table["\(prefix)s"] = (.time, factor)
-            table["\(prefix)J"] = (.energy, factor)
+        for (prefix, divisor) in small {
+            table["\(prefix)s"] = (.time, 1, divisor)
+            table["\(prefix)J"] = (.energy, 1, divisor)
             for event in ["op", "MAC", "access", "read", "write", "cycle"] {
-                table["\(prefix)J/\(event)"] = (.energy, factor)
+                table["\(prefix)J/\(event)"] = (.energy, 1, divisor)
             }
-            table["\(prefix)J/bit"] = (.energyPerBit, factor)
-            table["\(prefix)J/b"] = (.energyPerBit, factor)
-            table["\(prefix)J/B"] = (.energyPerBit, factor / 8)
-            table["\(prefix)W"] = (.power, factor)
+            table["\(prefix)J/bit"] = (.energyPerBit, 1, divisor)
+            table["\(prefix)J/b"] = (.energyPerBit, 1, divisor)
+            table["\(prefix)J/B"] = (.energyPerBit, 1, divisor * 8)
+            table["\(prefix)W"] = (.power, 1, divisor)
         }
-        table["kW"] = (.power, 1e3)
-        table["min"] = (.time, 60)
-        for symbol in ["cycle", "cycles", "clk", "tCK"] { table[symbol] = (.cycles, 1) }
+        table["kW"] = (.power, 1e3, 1)
+        table["min"] = (.time, 60, 1)
+        for symbol in ["cycle", "cycles", "clk", "tCK"] { table[symbol] = (.cycles, 1, 1) }
         for symbol in ["ops/cycle", "op/cycle", "MAC/cycle", "MACs/cycle", "ops/clk", "MAC/clk", "B/cycle"] {
-            table[symbol] = (.perCycle, 1)
+            table[symbol] = (.perCycle, 1, 1)
         }
-        table["%"] = (.dimensionless, 0.01)
+        table["%"] = (.dimensionless, 1, 100)
         return table
     }
 }
