@@ -1,8 +1,8 @@
 import HardwareModel
 
-/// Finds a hardware profile by shipped name or path.
+/// Finds a hardware profile by shipped name or path (see `ProfileLibrary`).
 public enum ProfileResolver {
     public static func load(_ nameOrPath: String) throws -> HardwareProfile {
-        DevProfiles.h100()
+        try ProfileLibrary.load(nameOrPath)
     }
 }

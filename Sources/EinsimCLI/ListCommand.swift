@@ -1,8 +1,28 @@
 import ArgumentParser
 import Einsim
 
-/// `einsim list`: shipped profiles, variants, models, presets (stub).
+/// `einsim list`: shipped profiles, variants, models, presets — one section per function.
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "Shipped profiles, variants, models and kernel presets.")
-    func run() throws { throw ExitCode(1) }
+
+    func run() throws {
+        emit(try ListCommand.sections().joined(separator: "\n\n"))
+    }
+
+    /// Every section of the listing, in order. Other sections (variants, models, kernel presets)
+    /// add a function here.
+    static func sections() throws -> [String] {
+        [try hardwareProfilesSection()]
+    }
+
+    /// "Hardware profiles:" and one line per shipped profile: its name and summary.
+    static func hardwareProfilesSection() throws -> String {
+        let profiles = try ProfileLibrary.shippedProfiles()
+        let width = profiles.map(\.name.count).max() ?? 0
+        let lines = profiles.map { profile in
+            let padding = String(repeating: " ", count: width - profile.name.count)
+            return "  \(profile.name)\(padding)  \(profile.summary)"
+        }
+        return (["Hardware profiles:"] + lines).joined(separator: "\n")
+    }
 }

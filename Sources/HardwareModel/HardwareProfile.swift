@@ -106,16 +106,22 @@ public struct ComputeUnit: Sendable, Hashable {
     public var energy: [OperationEnergy]
     /// Names of the memory levels that feed this unit directly.
     public var servedBy: [String]
+    /// Issue slots one operation of a class takes, where it is not 1 (e.g. FuseMax's exp =
+    /// 6 MACs + 1 add = 7 slots on a PE array without an exp unit). Absent classes cost 1.
+    public var issueCost: [CostClass: Double]
 
     public init(
         name: String, kind: Kind, count: Int, rows: Int? = nil, columns: Int? = nil, width: Int? = nil,
         operations: Set<CostClass>, throughput: [Throughput], energy: [OperationEnergy] = [],
-        servedBy: [String] = []
+        servedBy: [String] = [], issueCost: [CostClass: Double] = [:]
     ) {
         self.name = name; self.kind = kind; self.count = count; self.rows = rows; self.columns = columns
         self.width = width; self.operations = operations; self.throughput = throughput
-        self.energy = energy; self.servedBy = servedBy
+        self.energy = energy; self.servedBy = servedBy; self.issueCost = issueCost
     }
+
+    /// Issue slots one operation of `costClass` takes on this unit (1 unless the profile says otherwise).
+    public func issueSlots(for costClass: CostClass) -> Double { issueCost[costClass] ?? 1 }
 
     /// The throughput entry for `precision` on `path` (nil path = the unit's default, i.e. the
     /// first entry for that precision). Falls back to the nearest wider precision the unit has.

@@ -49,6 +49,7 @@ print(measure("mapper candidates (search incl. candidate generation)", unit: "ca
     }
     return n
 })
+print(benchmarkProfileLoading())
 if sink == 42 { print("") }
 for i in 0..<shapes.count {
     let (shape, cost, mapping) = (shapes[i], costs[i], mappings[i])

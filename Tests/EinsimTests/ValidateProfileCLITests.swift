@@ -1,0 +1,40 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Testing
+import EinsimCLI
+import HardwareModel
+
+@Suite("einsim validate with XML profiles")
+struct ValidateProfileCLITests {
+    private func writeTemporary(_ name: String, _ contents: String) -> String {
+        let path = FileManager.default.temporaryDirectory.path + "/einsim-cli-\(UInt32.random(in: 0...UInt32.max))-\(name)"
+        _ = FileManager.default.createFile(atPath: path, contents: Data(contents.utf8))
+        return path
+    }
+
+    @Test func shippedProfileValidates() throws {
+        let directory = try #require(ProfileLibrary.profilesDirectory)
+        #expect(EinsimCommand.run(arguments: ["validate", directory + "/nvidia-h100-sxm.xml"]) == 0)
+    }
+
+    @Test func malformedProfilesExitTwo() {
+        let cases = [
+            "<?xml version=\"1.0\"?>\n<profile name=\"x\" kind=\"gpu\"><clock>1 GHz</clok></profile>",
+            "<?xml version=\"1.0\"?>\n<profile name=\"x\" kind=\"gpu\"><clok>1 GHz</clok></profile>",
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE p [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><profile name=\"x\">&e;</profile>",
+            "<?xml version=\"1.0\"?>\n<profile name=\"x\" kind=\"gpu\"><clock>1 GB/s</clock></profile>",
+        ]
+        for (index, xml) in cases.enumerated() {
+            let path = writeTemporary("bad\(index).xml", xml)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            #expect(EinsimCommand.run(arguments: ["validate", path]) == 2, "case \(index)")
+        }
+    }
+
+    @Test func missingFileExitsTwo() {
+        #expect(EinsimCommand.run(arguments: ["validate", "/nonexistent/profile.xml"]) == 2)
+    }
+}
