@@ -82,7 +82,9 @@ struct Lexer {
                     var j = i + 1
                     while j < n, Lexer.isIdentifierContinue(bytes[j]) { j += 1 }
                     let text = String(decoding: bytes[i..<j], as: UTF8.self)
+                    let startsLine = tokens.last.map { $0.kind == .newline } ?? true
                     add(.identifier(text), length: j - i)
+                    if startsLine && text == "cascade" { lexRestOfLine(&tokens, &i, line: line, column: &column) }
                 } else {
                     throw unexpectedCharacter(at: i, location: location())
                 }
@@ -90,6 +92,22 @@ struct Lexer {
         }
         tokens.append(Token(kind: .end, line: line, column: column, start: n, end: n))
         return tokens
+    }
+
+    /// After `cascade`: the rest of the line up to a `#` comment, trimmed, as one `.text` token.
+    private func lexRestOfLine(_ tokens: inout [Token], _ i: inout Int, line: Int, column: inout Int) {
+        let n = bytes.count
+        while i < n, bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t") { i += 1; column += 1 }
+        let start = i, startColumn = column
+        var end = i
+        while i < n, bytes[i] != UInt8(ascii: "\n"), bytes[i] != UInt8(ascii: "#") {
+            if bytes[i] != UInt8(ascii: " "), bytes[i] != UInt8(ascii: "\t"), bytes[i] != UInt8(ascii: "\r") { end = i + 1 }
+            if bytes[i] & 0xC0 != 0x80 { column += 1 }
+            i += 1
+        }
+        guard end > start else { return }
+        let text = String(decoding: bytes[start..<end], as: UTF8.self)
+        tokens.append(Token(kind: .text(text), line: line, column: startColumn, start: start, end: end))
     }
 
     private func lexNumber(_ tokens: inout [Token], _ i: inout Int, line: Int, column: inout Int) throws {

@@ -105,8 +105,13 @@ struct StatementParser {
         let keyword = advance()
         switch word {
         case "cascade":
-            let (name, loc) = restOfLine()
-            guard !name.isEmpty else { throw CascadeError("expected a cascade name after 'cascade'", at: loc, suggestion: "write 'cascade attention-1pass'") }
+            guard case .text(let name) = current.kind else {
+                throw error("a cascade name after 'cascade'", at: current, suggestion: "write 'cascade attention-1pass'")
+            }
+            _ = advance()
+            if raw.name != nil {
+                throw CascadeError("duplicate cascade name", at: location(keyword), suggestion: "name the cascade once")
+            }
             raw.name = name
             try endOfStatement(after: "the cascade name")
         case "precision":

@@ -3,6 +3,8 @@ struct Token: Sendable {
     enum Kind: Sendable, Equatable {
         case identifier(String)
         case number(String)
+        /// The rest of a `cascade NAME` line, taken verbatim (names may contain '-').
+        case text(String)
         case leftBracket, rightBracket, leftParen, rightParen
         case comma, equals, plus, minus, star, slash, caret
         case colon, doubleColon, at, greaterEqual
@@ -21,6 +23,7 @@ struct Token: Sendable {
         switch kind {
         case .identifier(let s): return "'\(s)'"
         case .number(let s): return "number \(s)"
+        case .text(let s): return "'\(s)'"
         case .leftBracket: return "'['"
         case .rightBracket: return "']'"
         case .leftParen: return "'('"
