@@ -33,15 +33,14 @@ public struct Einsum: Sendable, Hashable {
 
     /// The iteration space: output ranks first, then operand ranks in order of appearance.
     public var iterationRanks: [String] {
-        var seen = Set<String>(), out: [String] = []
-        for r in output.iteratedRanks where seen.insert(r).inserted { out.append(r) }
-        for a in inputs { for r in a.iteratedRanks where seen.insert(r).inserted { out.append(r) } }
+        var out = output.iteratedRanks
+        for a in inputs { for r in a.iteratedRanks where !out.contains(r) { out.append(r) } }
         return out
     }
 
     /// Ranks iterated on the right but not on the left, reduced with ``reduction``.
     public var reducedRanks: [String] {
-        let kept = Set(output.iteratedRanks)
+        let kept = output.iteratedRanks
         return iterationRanks.filter { !kept.contains($0) }
     }
 

@@ -48,8 +48,17 @@ public struct TensorAccess: Sendable, Hashable {
 
     /// Ranks iterated by this access, in order, without repetition.
     public var iteratedRanks: [String] {
-        var seen = Set<String>(), out: [String] = []
-        for index in indices { for r in index.iteratedRanks where seen.insert(r).inserted { out.append(r) } }
+        var out: [String] = []
+        out.reserveCapacity(indices.count)
+        for index in indices {
+            switch index {
+            case .rank(let r), .next(let r, _): if !out.contains(r) { out.append(r) }
+            case .fixed, .final: break
+            case .split(_, let outer, let inner):
+                if !out.contains(outer) { out.append(outer) }
+                if !out.contains(inner) { out.append(inner) }
+            }
+        }
         return out
     }
 }

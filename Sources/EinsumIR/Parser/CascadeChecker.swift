@@ -6,6 +6,7 @@ import EinsimCore
 struct CascadeChecker {
     private let raw: RawCascade
     private let defaultName: String
+    private let file: String
     private var rankByName: [String: Rank] = [:]
     private var rankByShape: [String: Rank] = [:]
     private var tensors: [Tensor] = []
@@ -14,9 +15,10 @@ struct CascadeChecker {
     /// For each tensor, where its rank list was fixed (declaration or first use).
     private var tensorOrigin: [String: SourceLocation] = [:]
 
-    init(raw: RawCascade, defaultName: String) {
+    init(raw: RawCascade, defaultName: String, file: String) {
         self.raw = raw
         self.defaultName = defaultName
+        self.file = file
     }
 
     mutating func check() throws -> Cascade {
@@ -32,20 +34,20 @@ struct CascadeChecker {
         var firstRead: [String: (SourceLocation, Int?)] = [:]  // tensor → first read (location, main index)
         var mainIndex = 0
         for rawEinsum in raw.einsums {
-            let einsum = try resolve(rawEinsum)
+            let (einsum, inputs) = try resolve(rawEinsum)
             let out = einsum.outputTensor
             if rawEinsum.isInitialization {
                 producedInit.insert(out)
             } else if producedMain[out] == nil {
                 producedMain[out] = mainIndex
             }
-            for access in einsum.inputs where firstRead[access.tensor] == nil {
+            for access in inputs where firstRead[access.tensor] == nil {
                 firstRead[access.tensor] = (access.source.location ?? rawEinsum.location, rawEinsum.isInitialization ? nil : mainIndex)
             }
             if rawEinsum.isInitialization { initializations.append(einsum) } else { einsums.append(einsum); mainIndex += 1 }
         }
         guard !einsums.isEmpty else {
-            throw CascadeError("the cascade has no Einsums", at: SourceLocation(file: defaultName, line: 1, column: 1),
+            throw CascadeError("the cascade has no Einsums", at: SourceLocation(file: file, line: 1, column: 1),
                                suggestion: "add at least one Einsum such as 'Z[m,n] = A[k,m] * B[k,n]' after the declarations")
         }
         // Every read tensor exists; intermediates are produced before they are read, unless they are
@@ -128,7 +130,7 @@ struct CascadeChecker {
 
     // MARK: - Einsums
 
-    private mutating func resolve(_ e: RawEinsum) throws -> Einsum {
+    private mutating func resolve(_ e: RawEinsum) throws -> (Einsum, [TensorAccess]) {
         let output = try resolveAccess(e.output, isOutput: true)
         if let i = tensorIndex[output.tensor], tensors[i].role == .input {
             throw CascadeError("input tensor '\(output.tensor)' cannot be assigned", at: e.output.location,
@@ -141,8 +143,9 @@ struct CascadeChecker {
         let expression = try resolveExpression(e.expression)
         var einsum = Einsum(output: output, expression: expression, source: SourceInfo(e.location))
 
-        let rightRanks = Set(einsum.inputs.flatMap(\.iteratedRanks))
-        if !einsum.inputs.isEmpty {
+        let inputs = expression.accesses
+        if !inputs.isEmpty {
+            let rightRanks = inputs.flatMap(\.iteratedRanks)
             for (k, index) in output.indices.enumerated() {
                 for r in index.iteratedRanks where !rightRanks.contains(r) {
                     throw CascadeError("output rank '\(r)' of '\(output.tensor)' does not appear on the right-hand side", at: e.output.indices?[k].location ?? e.location,
@@ -150,8 +153,8 @@ struct CascadeChecker {
                 }
             }
         }
-        let reduced = einsum.reducedRanks
         if let red = e.reduction {
+            let reduced = einsum.reducedRanks
             einsum.reduction = try reductionOperator(red.op, at: red.opLocation)
             let listed = red.ranks.map(\.name)
             for (r, loc) in red.ranks {
@@ -178,7 +181,7 @@ struct CascadeChecker {
             }
             einsum.sparsity = Sparsity(kind: s.kind, ranks: s.ranks.map(\.name), density: s.density, pattern: s.pattern, source: SourceInfo(s.location))
         }
-        return einsum
+        return (einsum, inputs)
     }
 
     private func reductionOperator(_ name: String, at loc: SourceLocation) throws -> ReductionOperator {
@@ -236,12 +239,12 @@ struct CascadeChecker {
         }
         let access = TensorAccess(tensor: a.tensor, indices: indices, source: SourceInfo(a.location, indexLocations: locations))
         let ranks = access.ranks
-        var seenRanks = Set<String>()
-        for (k, r) in ranks.enumerated() where !seenRanks.insert(r).inserted {
+        for (k, r) in ranks.enumerated() where ranks[..<k].contains(r) {
             throw CascadeError("rank '\(r)' indexes two dimensions of '\(a.tensor)'", at: locations[k], suggestion: "each dimension of a tensor needs its own rank")
         }
         if let i = tensorIndex[a.tensor] {
             let tensor = tensors[i]
+            if tensor.ranks == ranks { return access }
             let origin = tensorOrigin[a.tensor].map { "\($0.line):\($0.column)" } ?? "?"
             guard tensor.ranks.count == ranks.count else {
                 throw CascadeError("tensor '\(a.tensor)' has \(tensor.ranks.count) ranks [\(tensor.ranks.joined(separator: ","))] (see \(origin)) but is indexed with \(ranks.count)", at: a.location,

@@ -18,7 +18,7 @@ public enum CascadeParser {
         var parser = StatementParser(tokens: tokens, source: lexer.bytes, file: file)
         let raw = try parser.parse()
         let stem = (file as NSString).lastPathComponent.replacingOccurrences(of: ".einsum", with: "")
-        var checker = CascadeChecker(raw: raw, defaultName: stem.isEmpty ? "cascade" : stem)
+        var checker = CascadeChecker(raw: raw, defaultName: stem.isEmpty ? "cascade" : stem, file: file)
         return try checker.check()
     }
 
