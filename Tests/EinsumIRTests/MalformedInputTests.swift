@@ -76,6 +76,16 @@ struct MalformedInputTests {
         }
     }
 
+    @Test("deeply nested or very long expressions are errors, not stack overflows")
+    func deepExpressions() {
+        let nested = "rank M = 8\ninput A[m]\nZ[m] = " + String(repeating: "(", count: 100_000) + "A[m]\n"
+        #expect(throws: CascadeError.self) { try CascadeParser.parse(nested, file: "deep.einsum") }
+        let long = "rank M = 8\ninput A[m]\nZ[m] = A[m]" + String(repeating: " + A[m]", count: 100_000) + "\n"
+        #expect(throws: CascadeError.self) { try CascadeParser.parse(long, file: "long.einsum") }
+        let minus = "rank M = 8\ninput A[m]\nZ[m] = " + String(repeating: "-", count: 100_000) + "A[m]\n"
+        #expect(throws: CascadeError.self) { try CascadeParser.parse(minus, file: "minus.einsum") }
+    }
+
     @Test("at least 20 malformed inputs are covered")
     func enough() { #expect(Self.cases.count >= 20) }
 

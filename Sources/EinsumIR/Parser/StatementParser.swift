@@ -10,6 +10,11 @@ struct StatementParser {
     private var raw = RawCascade()
     private var inInitialization = false
     private var pendingSparsity: RawSparsity?
+    /// Operands and nesting of the expression being read, bounded so deep trees cannot exhaust the stack.
+    private var expressionNodes = 0
+    private var expressionDepth = 0
+    static let maximumExpressionNodes = 1024
+    static let maximumExpressionDepth = 128
 
     /// Words that start a declaration when they are not followed by `[` or `=`.
     static let keywords = ["cascade", "precision", "rank", "stop", "operator", "input", "output", "tensor", "initialization", "einsums", "extended"]
@@ -319,6 +324,8 @@ struct StatementParser {
             throw error("'=' after the result tensor", at: current, suggestion: "an Einsum reads 'OUT[ranks] = expression'")
         }
         _ = advance()
+        expressionNodes = 0
+        expressionDepth = 0
         let expression = try parseExpression()
         var reduction: RawReduction?
         if current.kind == .doubleColon {
@@ -417,15 +424,33 @@ struct StatementParser {
     }
 
     private mutating func parseUnary() throws -> RawExpression {
-        guard current.kind == .minus else { return try parsePrimary() }
-        _ = advance()
-        let operand = try parseUnary()
-        if case .constant(let v) = operand { return .constant(-v) }
-        return .negate(operand)
+        var negations = 0
+        while current.kind == .minus {
+            let minus = advance()
+            negations += 1
+            expressionNodes += 1
+            guard expressionNodes <= Self.maximumExpressionNodes else {
+                throw CascadeError("expression too long: more than \(Self.maximumExpressionNodes) operands", at: location(minus), suggestion: "split it into several Einsums")
+            }
+        }
+        var operand = try parsePrimary()
+        for _ in 0..<negations {
+            if case .constant(let v) = operand { operand = .constant(-v) } else { operand = .negate(operand) }
+        }
+        return operand
     }
 
     private mutating func parsePrimary() throws -> RawExpression {
         let t = current
+        expressionNodes += 1
+        guard expressionNodes <= Self.maximumExpressionNodes else {
+            throw CascadeError("expression too long: more than \(Self.maximumExpressionNodes) operands", at: location(t), suggestion: "split it into several Einsums")
+        }
+        expressionDepth += 1
+        defer { expressionDepth -= 1 }
+        guard expressionDepth <= Self.maximumExpressionDepth else {
+            throw CascadeError("expression nested too deeply (more than \(Self.maximumExpressionDepth) levels)", at: location(t), suggestion: "split it into several Einsums")
+        }
         switch t.kind {
         case .number(let text):
             _ = advance()
