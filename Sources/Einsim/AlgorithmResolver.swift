@@ -1,13 +1,117 @@
 import EinsimCore
+import EinsumIR
+import Foundation
+import Mapper
 import Simulator
 
-/// Turns `--algorithm` (1pass | 2pass | 3pass | PATH.einsum) into the engine's algorithm.
+/// Turns `--algorithm` (1pass | 2pass | 3pass | PATH.einsum) into the engine's algorithm, with
+/// every cost derived from the cascade: a 1-pass cascade becomes one fused kernel whose per-score
+/// work comes from its operation counts at the mapping's key tile (`M0`); a multi-pass cascade
+/// becomes one kernel per pass, with the tensors that cross pass boundaries moved through DRAM.
 public enum AlgorithmResolver {
+    /// The shipped cascade files for the named algorithms.
+    public static let shipped: [String: String] = [
+        "1pass": "attention-1pass.einsum", "2pass": "attention-2pass.einsum", "3pass": "attention-3pass.einsum",
+    ]
+
+    /// Directory of the shipped `.einsum` cascades (found from any working directory).
+    public static var cascadesDirectory: String? {
+        var candidates: [String] = []
+        if let env = ProcessInfo.processInfo.environment["EINSIM_CASCADES"] { candidates.append(env) }
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        candidates.append(url.appendingPathComponent("Examples/cascades").path)
+        var exe = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").deletingLastPathComponent()
+        for _ in 0..<5 {
+            candidates.append(exe.appendingPathComponent("Examples/cascades").path)
+            exe.deleteLastPathComponent()
+        }
+        return candidates.first { FileManager.default.fileExists(atPath: $0 + "/attention-1pass.einsum") }
+    }
+
+    /// Loads the cascade named by `name` (a shipped algorithm or a path).
+    public static func cascade(_ name: String) throws -> Cascade {
+        if let file = shipped[name] {
+            guard let dir = cascadesDirectory else {
+                throw SimulationError.unsupported("the shipped cascades (Examples/cascades) were not found; set EINSIM_CASCADES")
+            }
+            return try CascadeParser.parse(contentsOf: dir + "/" + file)
+        }
+        guard name.hasSuffix(".einsum") else {
+            throw SimpleInputError("unknown algorithm '\(name)'",
+                                   suggestion: Suggestions.didYouMean(name, in: shipped.keys.sorted()) ?? "use 1pass, 2pass, 3pass or a PATH.einsum cascade")
+        }
+        return try CascadeParser.parse(contentsOf: name)
+    }
+
     public static func resolve(_ name: String, shape: AttentionShape) throws -> AttentionAlgorithm {
-        switch name {
-        case "1pass": return AttentionAlgorithm.closedFormOnePass(shape: shape)
-        default:
-            throw SimpleInputError("unknown algorithm '\(name)'", suggestion: Suggestions.didYouMean(name, in: ["1pass", "2pass", "3pass"]) ?? "use 1pass, 2pass, 3pass or a .einsum file")
+        let cascade = try self.cascade(name)
+        for rank in ["M", "P"] where cascade.rank(named: rank) == nil {
+            throw SimpleInputError("cascade '\(cascade.name)' has no rank '\(rank)'; attention cascades name keys M and queries P",
+                                   suggestion: "declare 'rank M = …' and 'rank P = …' (see Examples/cascades/README.md)")
+        }
+        let analysis = cascade.passAnalysis()
+        if analysis.passes <= 1 {
+            return try onePass(cascade, shape: shape)
+        }
+        return try perPass(cascade, analysis: analysis, shape: shape)
+    }
+
+    /// The binding of the cascade's role ranks to the call's shape (per head when `perHead`).
+    static func binding(_ cascade: Cascade, shape: AttentionShape, m0: Int?, perHead: Bool) -> [String: Int] {
+        var b: [String: Int] = ["M": shape.kvLen, "P": shape.qLen, "E": shape.headDim, "F": shape.valueDim]
+        b["B"] = perHead ? 1 : shape.batch
+        b["H"] = perHead ? 1 : shape.heads
+        if let m0 { b["M0"] = min(m0, shape.kvLen) }
+        return b.filter { key, _ in
+            guard let rank = cascade.rank(named: key) else { return false }
+            if case .partition = rank.shape { return false }
+            return true
         }
     }
+
+    static func onePass(_ cascade: Cascade, shape: AttentionShape) throws -> AttentionAlgorithm {
+        var table: [Int: ScoreCosts] = [:]
+        let scores = Double(shape.qLen) * Double(shape.kvLen)
+        for m0 in [16, 32, 64, 80, 128, 256] {
+            let bound = try cascade.bind(binding(cascade, shape: shape, m0: m0, perHead: true))
+            var counts = bound.totalOperationCounts
+            counts += bound.initializationCounts()
+            table[m0] = ScoreCosts(counts: counts, scores: scores)
+        }
+        let fallback = table[64] ?? ScoreCosts.onePassAttention(e: shape.headDim, f: shape.valueDim, m0: 64, m: shape.kvLen)
+        let frozen = table
+        return .onePass { m0 in frozen[m0] ?? fallback }
+    }
+
+    static func perPass(_ cascade: Cascade, analysis: PassAnalysis, shape: AttentionShape) throws -> AttentionAlgorithm {
+        let bound = try cascade.bind(binding(cascade, shape: shape, m0: 128, perHead: false))
+        let counts = bound.operationCounts()
+        let passCount = max(1, analysis.passes)
+        var producedIn: [String: Int] = [:]
+        for (i, e) in cascade.einsums.enumerated() { producedIn[e.outputTensor] = analysis.einsumPass[safe: i] ?? 1 }
+        var passes: [PassWork] = []
+        for pass in 1...passCount {
+            var ops = OperationCounts()
+            var read = Set<String>(), written = Set<String>()
+            var names: [String] = []
+            for (i, e) in cascade.einsums.enumerated() where (analysis.einsumPass[safe: i] ?? 1) == pass {
+                ops += counts[safe: i] ?? OperationCounts()
+                names.append(e.outputTensor)
+                for t in e.inputTensors where (producedIn[t] ?? 0) != pass { read.insert(t) }
+                let consumedLater = cascade.einsums.enumerated().contains { j, other in
+                    (analysis.einsumPass[safe: j] ?? 1) > pass && other.inputTensors.contains(e.outputTensor)
+                }
+                let isOutput = cascade.tensor(named: e.outputTensor)?.role == .output
+                if consumedLater || isOutput { written.insert(e.outputTensor) }
+            }
+            let bytes = read.reduce(0) { $0 + bound.bytes(of: $1) } + written.reduce(0) { $0 + bound.bytes(of: $1) }
+            passes.append(PassWork(name: "pass \(pass): " + names.joined(separator: ", "), operations: ops, dramBytes: bytes))
+        }
+        return .perPass(name: cascade.name, passes: passes)
+    }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

@@ -21,8 +21,8 @@ public final class OutputSink: @unchecked Sendable {
 }
 
 /// Prints a line to the current output (standard output unless captured).
-func emit(_ text: String) {
-    if let sink = OutputSink.current { sink.write(text + "\n", error: false) } else { print(text) }
+func emit(_ text: String, terminator: String = "\n") {
+    if let sink = OutputSink.current { sink.write(text + terminator, error: false) } else { print(text, terminator: terminator) }
 }
 
 /// Writes `text` to standard error (or the capture buffer).

@@ -14,8 +14,8 @@ struct PassesCommand: ParsableCommand {
     func run() throws {
         let report = PassReport(cascade: try CascadeParser.parse(contentsOf: file))
         switch format {
-        case .table: print(report.table(), terminator: "")
-        case .json: print(report.json())
+        case .table: emit(report.table(), terminator: "")
+        case .json: emit(report.json())
         }
     }
 }

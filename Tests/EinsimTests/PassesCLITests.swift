@@ -8,21 +8,10 @@ import Glibc
 import Darwin
 #endif
 
-/// Runs the CLI with standard output captured into a temporary file.
+/// Runs the CLI in-process with its output captured.
 private func runCapturingOutput(_ arguments: [String]) -> (status: Int32, output: String) {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("einsim-passes-\(UInt32.random(in: 0...UInt32.max)).out").path
-    fflush(nil)
-    let saved = dup(1)
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    dup2(fd, 1)
-    let status = EinsimCommand.run(arguments: arguments)
-    fflush(nil)
-    dup2(saved, 1)
-    close(fd)
-    close(saved)
-    let output = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-    try? FileManager.default.removeItem(atPath: path)
-    return (status, output)
+    let r = EinsimCommand.capture(arguments: arguments)
+    return (r.status, r.output)
 }
 
 private let cascades = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -59,14 +48,14 @@ struct PassesCLITests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("einsim-bad-\(UInt32.random(in: 0...UInt32.max)).einsum")
         try text.write(to: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: path) }
-        #expect(EinsimCommand.run(arguments: ["passes", path.path]) == 2)
-        #expect(EinsimCommand.run(arguments: ["validate", path.path]) == 2)
+        #expect(EinsimCommand.capture(arguments: ["passes", path.path]).status == 2)
+        #expect(EinsimCommand.capture(arguments: ["validate", path.path]).status == 2)
     }
 
     @Test("missing file and unknown format exit with status 2")
     func missing() {
-        #expect(EinsimCommand.run(arguments: ["passes", "/nonexistent/cascade.einsum"]) == 2)
-        #expect(EinsimCommand.run(arguments: ["passes", cascades.appendingPathComponent("gemm.einsum").path, "--format", "xml"]) == 2)
+        #expect(EinsimCommand.capture(arguments: ["passes", "/nonexistent/cascade.einsum"]).status == 2)
+        #expect(EinsimCommand.capture(arguments: ["passes", cascades.appendingPathComponent("gemm.einsum").path, "--format", "xml"]).status == 2)
     }
 
     @Test("validate succeeds on the examples")

@@ -17,7 +17,7 @@ struct ValidateProfileCLITests {
 
     @Test func shippedProfileValidates() throws {
         let directory = try #require(ProfileLibrary.profilesDirectory)
-        #expect(EinsimCommand.run(arguments: ["validate", directory + "/nvidia-h100-sxm.xml"]) == 0)
+        #expect(EinsimCommand.capture(arguments: ["validate", directory + "/nvidia-h100-sxm.xml"]).status == 0)
     }
 
     @Test func malformedProfilesExitTwo() {
@@ -30,11 +30,11 @@ struct ValidateProfileCLITests {
         for (index, xml) in cases.enumerated() {
             let path = writeTemporary("bad\(index).xml", xml)
             defer { try? FileManager.default.removeItem(atPath: path) }
-            #expect(EinsimCommand.run(arguments: ["validate", path]) == 2, "case \(index)")
+            #expect(EinsimCommand.capture(arguments: ["validate", path]).status == 2, "case \(index)")
         }
     }
 
     @Test func missingFileExitsTwo() {
-        #expect(EinsimCommand.run(arguments: ["validate", "/nonexistent/profile.xml"]) == 2)
+        #expect(EinsimCommand.capture(arguments: ["validate", "/nonexistent/profile.xml"]).status == 2)
     }
 }
