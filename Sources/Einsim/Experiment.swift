@@ -9,7 +9,8 @@ public enum Experiment {
     public static func simulateAttention(shape: AttentionShape, preset: KernelPreset, machine: GPUMachine,
                                          algorithm: AttentionAlgorithm? = nil,
                                          objective: Objective = .latency) -> SimulationResult {
-        let algorithm = algorithm ?? AttentionAlgorithm.closedFormOnePass(shape: shape)
+        let algorithm = algorithm ?? (try? AlgorithmResolver.resolve("1pass", shape: shape))
+            ?? AttentionAlgorithm.closedFormOnePass(shape: shape)
         let engine = RooflineEngine()
         if preset != .auto {
             let mapping = AttentionMapper.mapping(preset: preset, shape: shape, processors: machine.processors)
