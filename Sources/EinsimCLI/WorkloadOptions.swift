@@ -77,6 +77,10 @@ struct WorkloadOptions: ParsableArguments {
         var records: [ResultRecord] = []
         for name in hardware.isEmpty ? ["nvidia-h100-sxm"] : hardware {
             let profile = try ProfileResolver.load(name)
+            guard profile.kind == .gpu else {
+                throw SimulationError.unsupported(
+                    "'\(profile.name)' is a \(profile.kind.rawValue) profile; this build simulates GPU targets only (the spatial-array and PIM engines are future work)")
+            }
             let machine = try GPUMachine(profile: profile)
             for spec in specs {
                 var shape = base

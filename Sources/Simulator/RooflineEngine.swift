@@ -124,7 +124,10 @@ public struct RooflineEngine: Sendable {
         ]
         let resources = resourceTotals.named
         var bound = resources.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? "none"
-        if r < 0.999 { bound = "power limit (clock at \(Int((r * 100).rounded()))%) over \(bound)" }
+        let unconstrained = kernels.reduce(0) { $0 + $1.seconds(clockRatio: 1) }
+        if r < 0.999 && latency > unconstrained * 1.001 {
+            bound = "power limit (clock at \(Int((r * 100).rounded()))%) over \(bound)"
+        }
         let staticJ = machine.idleWatts * latency
         let roofline = max(flops / max(machine.peakMatrixFLOPS, 1), compulsoryBytes / max(machine.dramBandwidth, 1))
         return SimulationResult(
