@@ -10,6 +10,11 @@ import Mapper
 /// overlaps with them by the kernel's overlap fraction. Thread blocks are quantized into waves
 /// over the SMs; DRAM traffic (Q, O once; K/V once per L2-resident group) bounds from below.
 struct AttentionKernelModel {
+    /// Energy of a MAC on zero-filled padding rows relative to a MAC on real data. Fitted to the
+    /// FA2 decode energy (B1, 8 KV heads, 131072 keys: 109 mJ dynamic at 1980 MHz, 4 real rows of
+    /// 64 per tile; Calibration/README.md): data-dependent switching power of the tensor cores.
+    static let paddingMACEnergyFraction = 0.6
+
     let machine: GPUMachine
     let shape: AttentionShape
     let mapping: AttentionMapping
@@ -59,14 +64,19 @@ struct AttentionKernelModel {
         let kvTileBytes = Double(bk * (shape.headDim + shape.valueDim)) * elementBytes
 
         var computeSeconds: Double
+        // Decode: each thread block streams its share of the key tiles from DRAM; streaming is
+        // memory time (it does not stretch when the power limit lowers the SM clock).
+        var streamingSeconds = 0.0
         if mapping.decode {
-            // Each thread block streams its share of the key tiles from DRAM.
             let tilesPerBlock = (schedule.maxTiles / Double(splits)).rounded(.up)
             let activeSMs = Double(max(1, min(blocks, p)))
             let streamSeconds = kvTileBytes / (machine.dramBandwidth / activeSMs)
-            let perBlock = tilesPerBlock * max(tileSeconds, streamSeconds) + perBlockOverheadSeconds
-            computeSeconds = makespan(blocks: blocks, total: perBlock * Double(blocks), largest: perBlock,
+            let computePerBlock = tilesPerBlock * tileSeconds + perBlockOverheadSeconds
+            let streamPerBlock = tilesPerBlock * streamSeconds
+            computeSeconds = makespan(blocks: blocks, total: computePerBlock * Double(blocks), largest: computePerBlock,
                                       uniform: true, processors: p)
+            streamingSeconds = makespan(blocks: blocks, total: streamPerBlock * Double(blocks), largest: streamPerBlock,
+                                        uniform: true, processors: p)
         } else {
             let perBlockAverage = tilesPerHead / Double(schedule.rowBlocks) * tileSeconds + perBlockOverheadSeconds
             let largest = schedule.maxTiles * tileSeconds + perBlockOverheadSeconds
@@ -92,7 +102,7 @@ struct AttentionKernelModel {
             // Partial outputs and log-sum-exps (fp32) written and read back by the combine kernel.
             dramBytes += 2 * b * Double(shape.heads * shape.qLen * (shape.valueDim + 1) * splits) * 4
         }
-        let memorySeconds = dramBytes / machine.dramBandwidth
+        let memorySeconds = max(dramBytes / machine.dramBandwidth, streamingSeconds)
 
         // Executed operations (padded rows, whole partial tiles).
         let executedScores = totalTiles * scoresPerTile
@@ -103,7 +113,12 @@ struct AttentionKernelModel {
         executed[.divide] = executedScores * costs.divides
         let sharedBytes = totalTiles * mapping.traits.sharedMemoryReadsPerTile * kvTileBytes
         let l2Bytes = totalTiles * kvTileBytes + Double(blocks) * qoBytesPerBlock
-        let onChip = executed[.matrixMAC] * machine.energyPerMAC(path: mapping.matrixPath)
+        // Rows that only pad a tile (GQA groups smaller than the tile in decode) are zero-filled:
+        // their MACs toggle little and cost a fraction of a real MAC's energy.
+        let realRowFraction = Double(mapping.realRowsPerTile) / Double(max(1, bq))
+        let macEnergyFactor = realRowFraction + (1 - realRowFraction) * Self.paddingMACEnergyFraction
+        let matrixEnergy = executed[.matrixMAC] * machine.energyPerMAC(path: mapping.matrixPath) * macEnergyFactor
+        let onChip = matrixEnergy
             + executed[.specialFunction] * machine.energyPerExp
             + (executed.vectorOperations + executed[.divide]) * machine.energyPerVectorOp
             + sharedBytes * machine.energyPerSharedMemoryByte
@@ -119,7 +134,7 @@ struct AttentionKernelModel {
             fixedSeconds: fixed, onChipEnergy: onChip, dramEnergy: dramBytes * machine.energyPerDRAMByte,
             executed: executed, dramBytes: dramBytes, l2Bytes: l2Bytes, sharedMemoryBytes: sharedBytes,
             resources: resources)
-        cost.matrixEnergy = executed[.matrixMAC] * machine.energyPerMAC(path: mapping.matrixPath)
+        cost.matrixEnergy = matrixEnergy
         return cost
     }
 
