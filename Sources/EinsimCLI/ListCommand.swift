@@ -12,7 +12,16 @@ struct ListCommand: ParsableCommand {
     /// Every section of the listing, in order. Other sections (variants, models, kernel presets)
     /// add a function here.
     static func sections() throws -> [String] {
-        [try hardwareProfilesSection()]
+        [try hardwareProfilesSection(), kernelPresetsSection()]
+    }
+
+    /// "Kernel presets:" and one line per GPU mapping preset.
+    static func kernelPresetsSection() -> String {
+        let width = KernelPreset.allCases.map(\.rawValue.count).max() ?? 0
+        let lines = KernelPreset.allCases.map { preset in
+            "  \(preset.rawValue)\(String(repeating: " ", count: width - preset.rawValue.count))  \(preset.summary)"
+        }
+        return (["Kernel presets (--kernel):"] + lines).joined(separator: "\n")
     }
 
     /// "Hardware profiles:" and one line per shipped profile: its name and summary.

@@ -16,7 +16,7 @@ public enum KernelPreset: String, Sendable, Hashable, CaseIterable, Codable {
         case .auto: return "the mapper's best mapping for the objective (searches tiles, paths, overlap)"
         case .fa2: return "FlashAttention-2: mma.sync, 128x64 tiles (d=128), softmax serialized with matrix work"
         case .fa3: return "FlashAttention-3: wgmma, 128x128 tiles, ping-pong softmax/matrix overlap"
-        case .cudnn: return "cuDNN fused attention: wgmma 64x128 tiles, warp-specialized overlap; sm80 split-KV for decode"
+        case .cudnn: return "cuDNN fused attention: wgmma, two 64-row consumer warpgroups x 128 keys, warp-specialized overlap; sm80 split-KV decode"
         case .flex: return "FlexAttention (Triton): wgmma 128x64 tiles, block-sparse mask, pipelined but not warp-specialized"
         }
     }

@@ -50,6 +50,7 @@ print(measure("mapper candidates (search incl. candidate generation)", unit: "ca
     return n
 })
 print(benchmarkProfileLoading())
+print(benchmarkParsing())
 if sink == 42 { print("") }
 for i in 0..<shapes.count {
     let (shape, cost, mapping) = (shapes[i], costs[i], mappings[i])
