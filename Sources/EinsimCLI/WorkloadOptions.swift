@@ -3,6 +3,7 @@ import Einsim
 
 /// Options shared by simulate, compare and map: hardware, workload shape, algorithm, mapping.
 struct WorkloadOptions: ParsableArguments {
+    @Argument(help: "An experiment file (XML); flags override its values.") var experiment: String?
     @Option(name: .customLong("hardware"), help: "Hardware profile name (see 'einsim list') or path; repeatable.")
     var hardware: [String] = []
     @Option(help: "Model preset (see 'einsim list').") var model: String?
@@ -15,13 +16,52 @@ struct WorkloadOptions: ParsableArguments {
     @Option(name: .customLong("kv-len"), help: "Key/value length (default = q-len).") var kvLen: Int?
     @Option(name: .customLong("head-dim"), help: "Head dimension.") var headDim: Int?
     @Flag(help: "Causal mask.") var causal = false
-    @Option(help: "1pass, 2pass, 3pass or a PATH.einsum cascade.") var algorithm: String = "1pass"
+    @Option(help: "1pass, 2pass, 3pass or a PATH.einsum cascade (default 1pass).") var algorithm: String?
     @Option(name: .customLong("variant"), help: "dense | block-sparse:density=D,block=B | sliding-window:window=W; repeatable.")
     var variants: [String] = []
-    @Option(help: "GPU mapping preset: auto, fa2, fa3, cudnn, flex.") var kernel: KernelPreset = .auto
+    @Option(help: "GPU mapping preset: auto, fa2, fa3, cudnn, flex (default auto).") var kernel: KernelPreset?
     @Option(help: "roofline (cycle not yet available).") var engine: String = "roofline"
-    @Option(help: "latency, energy or edp.") var objective: Objective = .latency
+    @Option(help: "latency, energy or edp (default latency).") var objective: Objective?
     @Option(help: "table, json, csv or markdown.") var format: OutputFormat = .table
+
+    /// These options with an experiment file's values filled in where no flag was given.
+    func resolved() throws -> WorkloadOptions {
+        guard let path = experiment else { return self }
+        let file = try ExperimentFile.load(path: path)
+        var o = self
+        o.experiment = nil
+        if o.hardware.isEmpty { o.hardware = file.hardware }
+        if o.variants.isEmpty { o.variants = file.variants }
+        if o.model == nil { o.model = file.workload["model"] }
+        if o.phase == nil { o.phase = file.workload["phase"] }
+        if o.seq == nil { o.seq = try file.integer("seq") }
+        if o.batch == nil { o.batch = try file.integer("batch") }
+        if o.heads == nil { o.heads = try file.integer("heads") }
+        if o.kvHeads == nil { o.kvHeads = try file.integer("kv-heads") }
+        if o.qLen == nil { o.qLen = try file.integer("q-len") }
+        if o.kvLen == nil { o.kvLen = try file.integer("kv-len") }
+        if o.headDim == nil { o.headDim = try file.integer("head-dim") }
+        if !o.causal, let c = file.workload["causal"] {
+            guard let value = Bool(c) else {
+                throw SimpleInputError("<workload causal=\"\(c)\">: expected true or false", at: file.workloadLocation)
+            }
+            o.causal = value
+        }
+        if o.algorithm == nil { o.algorithm = file.algorithm }
+        if o.kernel == nil, let k = file.kernel {
+            guard let preset = KernelPreset(rawValue: k) else {
+                throw SimpleInputError("unknown kernel preset '\(k)' in \(path)", suggestion: Suggestions.didYouMean(k, in: KernelPreset.allCases.map(\.rawValue)))
+            }
+            o.kernel = preset
+        }
+        if o.objective == nil, let v = file.objective {
+            guard let objective = Objective(rawValue: v) else {
+                throw SimpleInputError("unknown objective '\(v)' in \(path)", suggestion: Suggestions.didYouMean(v, in: Objective.allCases.map(\.rawValue)))
+            }
+            o.objective = objective
+        }
+        return o
+    }
 
     /// The workload as (model name, phase, shape), from a model preset or explicit shapes.
     func workload() throws -> (model: String?, phase: String, shape: AttentionShape) {
@@ -71,6 +111,7 @@ struct WorkloadOptions: ParsableArguments {
 
     /// Runs every (hardware × variant) combination.
     func run() throws -> [ResultRecord] {
+        if experiment != nil { return try resolved().run() }
         try validateEngine()
         let (model, phase, base) = try workload()
         let specs = try variantSpecs()
@@ -85,9 +126,9 @@ struct WorkloadOptions: ParsableArguments {
             for spec in specs {
                 var shape = base
                 shape.mask = spec.mask
-                let algorithm = try AlgorithmResolver.resolve(algorithm, shape: shape)
-                let result = Experiment.simulateAttention(shape: shape, preset: kernel, machine: machine,
-                                                          algorithm: algorithm, objective: objective)
+                let algorithm = try AlgorithmResolver.resolve(self.algorithm ?? "1pass", shape: shape)
+                let result = Experiment.simulateAttention(shape: shape, preset: kernel ?? .auto, machine: machine,
+                                                          algorithm: algorithm, objective: objective ?? .latency)
                 records.append(ResultRecord(result: result, variant: spec.text, model: model, phase: phase,
                                             scope: "attention", shape: shape))
             }

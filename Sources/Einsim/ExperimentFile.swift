@@ -1,0 +1,77 @@
+import EinsimCore
+import HardwareModel
+
+/// An experiment file: the same choices as the `simulate` flags, written down once.
+///
+/// ```xml
+/// <experiment name="llama-prefill">
+///   <hardware>nvidia-h100-sxm</hardware>          <!-- repeatable -->
+///   <workload model="llama-3-8b" phase="prefill" seq="8192" batch="1"/>
+///   <!-- or: <workload batch="1" heads="32" kv-heads="8" q-len="4096" head-dim="128" causal="true"/> -->
+///   <variant>block-sparse:density=0.2,block=128</variant>   <!-- repeatable -->
+///   <kernel>auto</kernel> <algorithm>1pass</algorithm> <objective>latency</objective>
+/// </experiment>
+/// ```
+/// Flags given on the command line override the file's values.
+public struct ExperimentFile: Sendable, Hashable {
+    public var name: String?
+    public var hardware: [String] = []
+    public var variants: [String] = []
+    public var kernel: String?
+    public var algorithm: String?
+    public var objective: String?
+    /// Workload attributes by flag name (`model`, `phase`, `seq`, `batch`, `heads`, `kv-heads`,
+    /// `q-len`, `kv-len`, `head-dim`, `causal`).
+    public var workload: [String: String] = [:]
+    /// Line of each workload attribute's element, for error messages.
+    public var workloadLocation: SourceLocation?
+
+    static let elements = ["hardware", "workload", "variant", "kernel", "algorithm", "objective"]
+    static let workloadAttributes = ["model", "phase", "seq", "batch", "heads", "kv-heads", "q-len", "kv-len", "head-dim", "causal"]
+
+    public static func load(path: String) throws -> ExperimentFile {
+        let root = try SecureXMLReader.read(path: path)
+        guard root.name == "experiment" else {
+            throw SimpleInputError("expected an <experiment> root element, found <\(root.name)>", at: root.location,
+                                   suggestion: "see the example in Examples/experiments/")
+        }
+        var file = ExperimentFile(name: root.attributes["name"])
+        for child in root.children {
+            func text() throws -> String {
+                guard !child.text.isEmpty else {
+                    throw SimpleInputError("<\(child.name)> is empty", at: child.location, suggestion: "write a value between the tags")
+                }
+                return child.text
+            }
+            switch child.name {
+            case "hardware": file.hardware.append(try text())
+            case "variant": file.variants.append(try text())
+            case "kernel": file.kernel = try text()
+            case "algorithm": file.algorithm = try text()
+            case "objective": file.objective = try text()
+            case "workload":
+                for (key, value) in child.attributes.sorted(by: { $0.key < $1.key }) {
+                    guard workloadAttributes.contains(key) else {
+                        throw SimpleInputError("<workload> has no attribute '\(key)'", at: child.location,
+                                               suggestion: Suggestions.didYouMean(key, in: workloadAttributes) ?? "attributes: " + workloadAttributes.joined(separator: ", "))
+                    }
+                    file.workload[key] = value
+                }
+                file.workloadLocation = child.location
+            default:
+                throw SimpleInputError("unknown element <\(child.name)> in <experiment>", at: child.location,
+                                       suggestion: Suggestions.didYouMean(child.name, in: elements) ?? "elements: " + elements.joined(separator: ", "))
+            }
+        }
+        return file
+    }
+
+    /// The workload attribute `key` as a positive integer, or an error naming the element's line.
+    public func integer(_ key: String) throws -> Int? {
+        guard let text = workload[key] else { return nil }
+        guard let value = Int(text), value > 0 else {
+            throw SimpleInputError("<workload \(key)=\"\(text)\">: expected a positive integer", at: workloadLocation)
+        }
+        return value
+    }
+}
