@@ -110,14 +110,14 @@ struct WorkloadOptions: ParsableArguments {
     }
 
     /// Runs every (hardware × variant) combination.
-    func run() throws -> [ResultRecord] {
-        if experiment != nil { return try resolved().run() }
+    func run(profileTransform: (HardwareProfile) throws -> HardwareProfile = { $0 }) throws -> [ResultRecord] {
+        if experiment != nil { return try resolved().run(profileTransform: profileTransform) }
         try validateEngine()
         let (model, phase, base) = try workload()
         let specs = try variantSpecs()
         var records: [ResultRecord] = []
         for name in hardware.isEmpty ? ["nvidia-h100-sxm"] : hardware {
-            let profile = try ProfileResolver.load(name)
+            let profile = try profileTransform(try ProfileResolver.load(name))
             guard profile.kind == .gpu else {
                 throw SimulationError.unsupported(
                     "'\(profile.name)' is a \(profile.kind.rawValue) profile; this build simulates GPU targets only (the spatial-array and PIM engines are future work)")
