@@ -108,6 +108,17 @@ if __name__ == "__main__":
                         sdpa_case(backend, B, 32 if D != 256 else 16, 32 if D != 256 else 16, L, L, D, causal, "prefill")
             for (B, Lkv) in [(8, 4096), (32, 2048), (4, 32768), (16, 8192), (1, 8192)]:
                 sdpa_case(backend, B, 32, 8, 1, Lkv, 128, False, "decode")
+    if part == "h200":
+        # H200 validation of the H100-calibrated model (other memory, same compute).
+        x = torch.empty(1 << 30, dtype=torch.uint8, device=DEV); y = torch.empty_like(x)
+        ms, _ = graph_time_ms(lambda: (lambda: y.copy_(x)), 0)
+        emit({"kind": "ceiling", "what": "d2d_copy", "bytes": 2 * x.numel(), "ms": ms, "TBps": 2 * x.numel() / ms / 1e9, "timer": "cudagraph"})
+        del x, y
+        for backend in [SDPBackend.FLASH_ATTENTION, SDPBackend.CUDNN_ATTENTION]:
+            for (B, Lkv) in [(1, 16384), (1, 65536), (1, 131072), (16, 8192), (8, 32768)]:
+                sdpa_case(backend, B, 32, 8, 1, Lkv, 128, False, "decode")
+            for (B, L, causal) in [(1, 16384, False), (4, 4096, True)]:
+                sdpa_case(backend, B, 32, 32, L, L, 128, causal, "prefill")
     if part in ("flex", "all"):
         for d in [0.5, 0.2, 0.05]:
             flex_case(2, 16, 16384, 128, density=d, seed=1)

@@ -28,6 +28,21 @@ import Testing
         }
     }
 
+    @Test func h200PredictionsFromTheH100CalibrationHold() throws {
+        // Measured on an H200 (same compute, HBM3e): nothing in the model was fitted to these.
+        let path = Fixtures.repositoryRoot + "/Calibration/results/h200-validation-2026-11-22.jsonl"
+        let report = try AccuracyReport.run(path: path, profile: ProfileResolver.load("nvidia-h200-sxm"))
+        #expect((report.overall.latencyMedianAPE ?? 100) <= 10)
+        for group in report.groups { #expect((group.latencyMedianAPE ?? 100) <= 15, "\(group.name)") }
+    }
+
+    @Test func heldOutEnergiesStayWithinFifteenPercent() throws {
+        let path = Fixtures.repositoryRoot + "/Calibration/results/h100-l2-and-power-2026-11-22.jsonl"
+        let report = try AccuracyReport.run(path: path, profile: ProfileResolver.load("nvidia-h100-sxm"))
+        #expect((report.overall.energyMedianAPE ?? 100) <= 15)
+        #expect((report.overall.latencyMedianAPE ?? 100) <= 10)
+    }
+
     @Test func malformedMeasurementLineIsAnInputErrorWithItsLine() throws {
         let path = NSTemporaryDirectory() + "einsim-bad-\(UInt32.random(in: 0...UInt32.max)).jsonl"
         try "{\"kind\": \"gemm\", \"M\": 16, \"N\": 16, \"K\": 16, \"ms\": 0.01}\n{not json\n".write(toFile: path, atomically: true, encoding: .utf8)
