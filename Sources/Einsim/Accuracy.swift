@@ -70,14 +70,15 @@ public struct AccuracyReport: Sendable {
         switch kind {
         case "attn":
             guard let request = MeasurementRow.attention(fields) else {
-                row.skipped = "attention row lacks a field (B, Hq, Lq, Lkv, D) or has an unknown backend/phase"
+                row.skipped = "attention row lacks a field (B, Hq, Lq, Lkv, D), has an out-of-range size, or an unknown backend/phase"
                 return row
             }
             row.group = "\(request.phase)/\(fields["backend"]?.string ?? "?")"
             result = Experiment.simulateAttention(shape: request.shape, preset: request.preset, machine: machine)
         case "gemm":
-            guard let m = fields["M"]?.int, let n = fields["N"]?.int, let k = fields["K"]?.int, m > 0, n > 0, k > 0 else {
-                row.skipped = "gemm row lacks M, N or K"
+            guard let m = fields["M"]?.int, let n = fields["N"]?.int, let k = fields["K"]?.int, m > 0, n > 0, k > 0,
+                  m <= 1 << 30, n <= 1 << 30, k <= 1 << 30 else {
+                row.skipped = "gemm row lacks M, N or K, or one is out of range (1…2^30)"
                 return row
             }
             row.group = "gemm"
@@ -148,6 +149,7 @@ enum MeasurementRow {
         }
         let shape = AttentionShape(batch: b, heads: hq, kvHeads: hkv, qLen: lq, kvLen: lkv, headDim: d,
                                    causal: f["causal"]?.bool ?? false, mask: mask)
+        guard (try? shape.validate()) != nil else { return nil }
         return Attention(shape: shape, preset: preset, phase: phase)
     }
 }

@@ -13,7 +13,7 @@ public enum AccuracyRendering {
                 let causal = f["causal"]?.bool == true ? " causal" : ""
                 let dens = f["density"]?.number.map { " d=" + Format.fixed($0, 2) } ?? ""
                 let win = f["window"]?.int.map { " w=\($0)" } ?? ""
-                shape = "B\(f["B"]?.int ?? 0) H\(f["Hq"]?.int ?? 0)/\(f["Hkv"]?.int ?? 0) \(f["Lq"]?.int ?? 0)x\(f["Lkv"]?.int ?? 0) d\(f["D"]?.int ?? 0)\(causal)\(dens)\(win)"
+                shape = "B\(f["B"]?.int ?? 0) H\(f["Hq"]?.int ?? 0)/\(f["Hkv"]?.int ?? f["Hq"]?.int ?? 0) \(f["Lq"]?.int ?? 0)x\(f["Lkv"]?.int ?? 0) d\(f["D"]?.int ?? 0)\(causal)\(dens)\(win)"
             }
             if let skipped = row.skipped {
                 rows.add(["\(i + 1)", "skipped", skipped])

@@ -114,6 +114,7 @@ struct WorkloadOptions: ParsableArguments {
         if experiment != nil { return try resolved().run(profileTransform: profileTransform) }
         try validateEngine()
         let (model, phase, base) = try workload()
+        try base.validate()
         let specs = try variantSpecs()
         var records: [ResultRecord] = []
         for name in hardware.isEmpty ? ["nvidia-h100-sxm"] : hardware {

@@ -58,3 +58,45 @@ public struct AttentionShape: Sendable, Hashable, Codable {
         return (q + o + kv) * elementBytes
     }
 }
+
+extension AttentionShape {
+    /// Largest product of shape factors the engines accept (thread-block counts and element
+    /// counts stay exact in Int and Double).
+    public static let maximumProduct: Int = 1 << 52
+
+    /// Checks that every size is positive, heads divide into KV heads, and the products the
+    /// engines form (batch × heads × length, batch × kv-heads × length × dim) cannot overflow.
+    public func validate() throws {
+        let fields = [("batch", batch), ("heads", heads), ("kv-heads", kvHeads), ("q-len", qLen), ("kv-len", kvLen),
+                      ("head-dim", headDim), ("value-dim", valueDim)]
+        for (name, value) in fields where value <= 0 {
+            throw SimpleInputError("\(name) must be positive, got \(value)")
+        }
+        switch mask {
+        case .dense: break
+        case let .blockSparse(density, block, _):
+            guard density > 0, density <= 1, density.isFinite else { throw SimpleInputError("block-sparse density must be in (0, 1], got \(density)") }
+            guard block >= 1, block <= 1 << 20 else { throw SimpleInputError("block-sparse block must be in 1…2^20, got \(block)") }
+        case let .slidingWindow(window):
+            guard window >= 0 else { throw SimpleInputError("sliding-window window must be ≥ 0, got \(window)") }
+        }
+        guard heads % kvHeads == 0 else {
+            throw SimpleInputError("heads (\(heads)) must be a multiple of kv-heads (\(kvHeads))")
+        }
+        func product(_ xs: [Int]) -> Int? {
+            var p = 1
+            for x in xs {
+                let (r, overflow) = p.multipliedReportingOverflow(by: x)
+                guard !overflow, r <= Self.maximumProduct else { return nil }
+                p = r
+            }
+            return p
+        }
+        guard product([batch, heads, qLen, max(headDim, valueDim)]) != nil,
+              product([batch, kvHeads, kvLen, max(headDim, valueDim)]) != nil,
+              product([batch, heads, qLen]) != nil, product([batch, heads, kvLen]) != nil else {
+            throw SimpleInputError("the workload is too large to simulate (batch × heads × length × dim beyond 2^52)",
+                                   suggestion: "use smaller sizes; sweeps can step through the range")
+        }
+    }
+}

@@ -53,3 +53,23 @@ import Testing
         }
     }
 }
+
+/// Rows a user's file may hold that the model must refuse cleanly (skipped with a reason).
+@Suite struct AccuracyInputTests {
+    @Test func outOfRangeRowsAreSkippedNotTrapped() throws {
+        let path = NSTemporaryDirectory() + "einsim-huge-\(UInt32.random(in: 0...UInt32.max)).jsonl"
+        let rows = [
+            #"{"kind":"attn","backend":"flash","B":1e15,"Hq":1e15,"Lq":1e9,"Lkv":1e9,"D":128,"ms":1}"#,
+            #"{"kind":"gemm","M":1e18,"N":1,"K":1,"ms":1}"#,
+            #"{"kind":"attn","phase":"sliding_window","backend":"flex","B":1,"Hq":1,"Lq":100,"Lkv":100,"D":64,"window":-5,"ms":1}"#,
+            #"{"kind":"attn","phase":"blocksparse_random","backend":"flex","B":1,"Hq":1,"Lq":100,"Lkv":100,"D":64,"density":-5,"ms":1}"#,
+            #"{"kind":"attn","backend":"flash","B":1,"Hq":3,"Hkv":2,"Lq":100,"Lkv":100,"D":64,"ms":1}"#,
+            #"{"kind":"attn","backend":"tpu","B":1,"Hq":1,"Lq":100,"Lkv":100,"D":64,"ms":1,"extra":{"kept":true}}"#,
+        ]
+        try rows.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let report = try AccuracyReport.run(path: path, profile: ProfileResolver.load("nvidia-h100-sxm"))
+        #expect(report.rows.count == rows.count)
+        #expect(report.rows.allSatisfy { $0.skipped != nil })
+        #expect(report.rows.last?.input["extra"] != nil, "unknown fields are carried through")
+    }
+}
