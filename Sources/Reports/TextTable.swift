@@ -33,6 +33,8 @@ public enum Format {
     /// Fixed decimals (no locale).
     public static func fixed(_ x: Double, _ decimals: Int) -> String {
         guard x.isFinite else { return "n/a" }
+        // Integers beyond 2^53 have no exact decimal digits to fix; show them in scientific form.
+        guard abs(x) < 1e15 else { return String(format: "%.\(max(0, min(decimals, 6)))e", x) }
         var scale = 1.0
         for _ in 0..<max(0, decimals) { scale *= 10 }
         let r = (abs(x) * scale).rounded() / scale
