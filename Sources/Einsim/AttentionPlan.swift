@@ -101,22 +101,22 @@ public enum AttentionPlanner {
         }
         if precision.quantizesCache { elementBytes = precision.kvCacheBytesPerElement }
         var algorithm = try AlgorithmResolver.resolve(name, shape: shape)
-        if precision.quantizesCache, case let .onePass(costs) = algorithm {
-            // Each K/V element a tile loads is dequantized once and used by the tile's query rows.
-            let rows = Double(shape.isDecode ? max(1, shape.qLen * shape.groupSize) : 128)
-            let extra = dequantizeOps(bits: precision.kvCacheBits) * Double(e + f) / rows
-            algorithm = .onePass { m0 in
-                var c = costs(m0)
-                c.vectorOps += extra
-                return c
-            }
-        }
         let engine = RooflineEngine()
         let mapping: AttentionMapping
         if preset != .auto {
             mapping = AttentionMapper.mapping(preset: preset, shape: shape, processors: machine.processors)
         } else {
             mapping = MappingSearch.best(shape: shape, algorithm: algorithm, machine: machine, objective: objective).mapping
+        }
+        if precision.quantizesCache, case let .onePass(costs) = algorithm {
+            // Each K/V element a tile loads is dequantized once, shared by the tile's blockQ query
+            // rows (padded rows included): per score, ops·(e + f) / blockQ.
+            let extra = dequantizeOps(bits: precision.kvCacheBits) * Double(e + f) / Double(max(1, mapping.blockQ))
+            algorithm = .onePass { m0 in
+                var c = costs(m0)
+                c.vectorOps += extra
+                return c
+            }
         }
         var kernels: [KernelCost] = []
         if precision.quantizesOperands && !shape.isDecode {

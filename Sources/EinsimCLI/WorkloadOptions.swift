@@ -22,6 +22,8 @@ struct WorkloadOptions: ParsableArguments {
     @Option(help: "roofline (cycle not yet available).") var engine: String = "roofline"
     @Option(help: "latency, energy or edp.") var objective: Objective = .latency
     @Option(help: "table, json, csv or markdown.") var format: OutputFormat = .table
+    @Option(help: "attention (one attention call) or end-to-end (a model's layers x block; needs --model).") var scope: Scope = .attention
+    @Option(help: "Repetitions of the whole model with --scope end-to-end (DiT denoising steps); default 1.") var steps: Int?
 
     /// The workload as (model name, phase, shape), from a model preset or explicit shapes.
     func workload() throws -> (model: String?, phase: String, shape: AttentionShape) {
@@ -72,6 +74,8 @@ struct WorkloadOptions: ParsableArguments {
     /// Runs every (hardware × variant) combination.
     func run() throws -> [ResultRecord] {
         try validateEngine()
+        if scope == .endToEnd { return try runEndToEnd() }
+        if steps != nil { throw SimpleInputError("--steps applies to --scope end-to-end", suggestion: "add --scope end-to-end --model NAME") }
         let (model, phase, base) = try workload()
         let specs = try variantSpecs()
         var records: [ResultRecord] = []
@@ -79,6 +83,12 @@ struct WorkloadOptions: ParsableArguments {
             let profile = try ProfileResolver.load(name)
             let machine = try GPUMachine(profile: profile)
             for spec in specs {
+                if spec.changesAlgebraOrPrecision {
+                    let (result, shape) = try AttentionPlanner.simulate(shape: base, variant: spec, algorithm: algorithm, preset: kernel,
+                                                                        objective: objective, machine: machine)
+                    records.append(ResultRecord(result: result, variant: spec.text, model: model, phase: phase, scope: "attention", shape: shape))
+                    continue
+                }
                 var shape = base
                 shape.mask = spec.mask
                 let algorithm = try AlgorithmResolver.resolve(algorithm, shape: shape)

@@ -93,3 +93,9 @@ extension VariantSpec {
         return spec
     }
 }
+
+extension VariantSpec {
+    /// True when the variant changes the algebra or a precision (costed by an attention plan
+    /// rather than by the softmax kernel alone).
+    public var changesAlgebraOrPrecision: Bool { algebra != .softmax || precision != AttentionPrecision() }
+}
