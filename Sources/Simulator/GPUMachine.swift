@@ -102,7 +102,11 @@ public struct GPUMachine: Sendable {
         }
         for p in Precision.allCases {
             for path in rates.keys {
-                energyPerMACByPrecision[p, default: [:]][path] = matrix.energyPerOperation(.matrixMAC, precision: p, path: path == "default" ? nil : path)
+                // The path's own entry for p; else p's entry on any path; else the nearest precision on the path.
+                let pathName: String? = path == "default" ? nil : path
+                let listed = matrix.energy.filter { ($0.operation == .matrixMAC || $0.operation == nil) && $0.precision == p }
+                let onPath = listed.contains { $0.path == pathName }
+                energyPerMACByPrecision[p, default: [:]][path] = matrix.energyPerOperation(.matrixMAC, precision: p, path: onPath || listed.isEmpty ? pathName : nil)
             }
         }
         energyPerExp = sfu?.energyPerOperation(.specialFunction, precision: .fp32) ?? 0
