@@ -12,7 +12,7 @@ struct ListCommand: ParsableCommand {
     /// Every section of the listing, in order. Other sections (variants, models, kernel presets)
     /// add a function here.
     static func sections() throws -> [String] {
-        [try hardwareProfilesSection(), kernelPresetsSection()]
+        [try hardwareProfilesSection(), kernelPresetsSection(), modelsSection(), algebraVariantsSection()]
     }
 
     /// "Kernel presets:" and one line per GPU mapping preset.
@@ -33,5 +33,25 @@ struct ListCommand: ParsableCommand {
             return "  \(profile.name)\(padding)  \(profile.summary)"
         }
         return (["Hardware profiles:"] + lines).joined(separator: "\n")
+    }
+
+    /// "Models:" and one line per model preset: its name, shape and source.
+    static func modelsSection() -> String {
+        let width = ModelPreset.all.map(\.name.count).max() ?? 0
+        let lines = ModelPreset.all.map { m in
+            let padding = String(repeating: " ", count: width - m.name.count)
+            let heads = m.kvHeads == m.heads ? "\(m.heads)" : "\(m.heads)/\(m.kvHeads)"
+            return "  \(m.name)\(padding)  \(m.layers) layers, d \(m.dModel), heads \(heads) x \(m.headDim), ffn \(m.ffn) (\(m.ffnKind.rawValue))\(m.causal ? ", causal" : "")  — \(m.source)"
+        }
+        return (["Models:"] + lines).joined(separator: "\n")
+    }
+
+    /// "Variants (algebra and precision):" and one line per spec form.
+    static func algebraVariantsSection() -> String {
+        let width = VariantSpec.algebraCatalog.map(\.name.count).max() ?? 0
+        let lines = VariantSpec.algebraCatalog.map { v in
+            "  \(v.name)\(String(repeating: " ", count: width - v.name.count))  \(v.summary)"
+        }
+        return (["Variants (algebra and precision):"] + lines).joined(separator: "\n")
     }
 }

@@ -23,6 +23,8 @@ struct WorkloadOptions: ParsableArguments {
     @Option(help: "roofline (cycle not yet available).") var engine: String = "roofline"
     @Option(help: "latency, energy or edp (default latency).") var objective: Objective?
     @Option(help: "table, json, csv or markdown.") var format: OutputFormat = .table
+    @Option(help: "attention (one attention call) or end-to-end (a model's layers x block; needs --model).") var scope: Scope = .attention
+    @Option(help: "Repetitions of the whole model with --scope end-to-end (DiT denoising steps); default 1.") var steps: Int?
 
     /// These options with an experiment file's values filled in where no flag was given.
     func resolved() throws -> WorkloadOptions {
@@ -113,6 +115,8 @@ struct WorkloadOptions: ParsableArguments {
     func run(profileTransform: (HardwareProfile) throws -> HardwareProfile = { $0 }) throws -> [ResultRecord] {
         if experiment != nil { return try resolved().run(profileTransform: profileTransform) }
         try validateEngine()
+        if scope == .endToEnd { return try runEndToEnd() }
+        if steps != nil { throw SimpleInputError("--steps applies to --scope end-to-end", suggestion: "add --scope end-to-end --model NAME") }
         let (model, phase, base) = try workload()
         try base.validate()
         let specs = try variantSpecs()
@@ -125,6 +129,12 @@ struct WorkloadOptions: ParsableArguments {
             }
             let machine = try GPUMachine(profile: profile)
             for spec in specs {
+                if spec.changesAlgebraOrPrecision {
+                    let (result, shape) = try AttentionPlanner.simulate(shape: base, variant: spec, algorithm: algorithm, preset: kernel,
+                                                                        objective: objective, machine: machine)
+                    records.append(ResultRecord(result: result, variant: spec.text, model: model, phase: phase, scope: "attention", shape: shape))
+                    continue
+                }
                 var shape = base
                 shape.mask = spec.mask
                 let algorithm = try AlgorithmResolver.resolve(self.algorithm ?? "1pass", shape: shape)

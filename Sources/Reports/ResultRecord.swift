@@ -11,6 +11,8 @@ public struct ResultRecord: Sendable {
     public var phase: String
     public var scope: String
     public var shape: AttentionShape
+    /// Fraction of the latency spent in self-attention (end-to-end scope only; JSON `attention_share`).
+    public var attentionShare: Double? = nil
 
     public init(result: SimulationResult, variant: String, model: String?, phase: String, scope: String, shape: AttentionShape) {
         self.result = result; self.variant = variant; self.model = model; self.phase = phase; self.scope = scope; self.shape = shape
@@ -20,7 +22,7 @@ public struct ResultRecord: Sendable {
     public var json: JSONValue {
         let r = result
         func num(_ x: Double) -> JSONValue { .number(x) }
-        return .object([
+        var object: [String: JSONValue] = [
             "hardware": .string(r.hardware), "variant": .string(variant), "kernel": .string(r.kernel),
             "engine": .string(r.engine), "model": model.map(JSONValue.string) ?? .null, "phase": .string(phase),
             "scope": .string(scope), "batch": num(Double(shape.batch)), "heads": num(Double(shape.heads)),
@@ -36,7 +38,9 @@ public struct ResultRecord: Sendable {
             "l2_bytes": num(r.l2Bytes), "shared_memory_bytes": num(r.sharedMemoryBytes),
             "kernels": .array(r.kernels.map { .object(["name": .string($0.name), "seconds": num($0.seconds),
                                                        "dynamic_energy_j": num($0.dynamicJoules), "dram_bytes": num($0.dramBytes)]) }),
-        ])
+        ]
+        if let share = attentionShare { object["attention_share"] = num(share) }
+        return .object(object)
     }
 }
 

@@ -36,6 +36,11 @@ public struct GPUMachine: Sendable {
     public var energyPerSharedMemoryByte: Double
     public var energyPerL2Byte: Double
     public var energyPerDRAMByte: Double
+    /// Achieved matrix MACs per cycle per processor for every precision the profile lists, per path
+    /// (see `GPUMachine+Precision.swift` for the lookup with fallbacks).
+    public var matrixRateByPrecision: [Precision: [String: Double]] = [:]
+    /// Energy per matrix MAC for every precision, per path (the profile's nearest entry).
+    public var energyPerMACByPrecision: [Precision: [String: Double]] = [:]
 
     /// Peak matrix FLOP/s on the default path (2 FLOPs per MAC).
     public var peakMatrixFLOPS: Double { 2 * (matrixRate[defaultPath] ?? 0) * Double(processors) * clockHz }
@@ -92,6 +97,18 @@ public struct GPUMachine: Sendable {
         var macEnergy: [String: Double] = [:]
         for path in rates.keys { macEnergy[path] = matrix.energyPerOperation(.matrixMAC, precision: precision, path: path == "default" ? nil : path) }
         energyPerMACByPath = macEnergy
+        for t in matrix.throughput {
+            matrixRateByPrecision[t.precision, default: [:]][t.path ?? "default"] = t.opsPerCycle * t.achievedFraction
+        }
+        for p in Precision.allCases {
+            for path in rates.keys {
+                // The path's own entry for p; else p's entry on any path; else the nearest precision on the path.
+                let pathName: String? = path == "default" ? nil : path
+                let listed = matrix.energy.filter { ($0.operation == .matrixMAC || $0.operation == nil) && $0.precision == p }
+                let onPath = listed.contains { $0.path == pathName }
+                energyPerMACByPrecision[p, default: [:]][path] = matrix.energyPerOperation(.matrixMAC, precision: p, path: onPath || listed.isEmpty ? pathName : nil)
+            }
+        }
         energyPerExp = sfu?.energyPerOperation(.specialFunction, precision: .fp32) ?? 0
         energyPerVectorOp = vector?.energyPerOperation(.vectorAdd, precision: .fp32) ?? 0
         energyPerSharedMemoryByte = smem.readEnergyPerBit * 8

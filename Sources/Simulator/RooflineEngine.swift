@@ -55,19 +55,8 @@ public struct RooflineEngine: Sendable {
     /// Simulates one attention call with a fixed mapping.
     public func evaluate(shape: AttentionShape, algorithm: AttentionAlgorithm, mapping: AttentionMapping,
                          machine: GPUMachine, elementBytes: Double = 2) -> SimulationResult {
-        var kernels: [KernelCost] = []
-        var loop = mapping.loopNest
-        switch algorithm {
-        case let .onePass(costsAtTile):
-            let model = AttentionKernelModel(machine: machine, shape: shape, mapping: mapping,
-                                             costs: costsAtTile(mapping.blockKV), elementBytes: elementBytes)
-            kernels.append(model.cost())
-            if let combine = model.combineCost() { kernels.append(combine) }
-        case let .perPass(name, passes):
-            loop = passes.enumerated().map { "kernel \($0.offset + 1): \($0.element.name) (DRAM round trip)" }.joined(separator: "\n")
-            for pass in passes { kernels.append(PassKernelModel(machine: machine, work: pass, path: mapping.matrixPath).cost()) }
-            _ = name
-        }
+        let kernels = attentionKernels(shape: shape, algorithm: algorithm, mapping: mapping, machine: machine, elementBytes: elementBytes)
+        let loop = Self.loopNest(algorithm: algorithm, mapping: mapping)
         return finish(kernels: kernels, machine: machine, kernelName: mapping.traits.preset.rawValue,
                       flops: shape.flops, compulsoryBytes: shape.compulsoryBytes(elementBytes: elementBytes), loopNest: loop)
     }

@@ -5,6 +5,10 @@ import EinsimCore
 public struct VariantSpec: Sendable, Hashable {
     public var text: String
     public var mask: MaskModel
+    /// Changed attention algebra (linear, sparse-linear, MLA, mixture-of-heads); `.softmax` otherwise.
+    public var algebra: AttentionAlgebra = .softmax
+    /// Operand and KV-cache precisions (bf16 everywhere unless a precision variant says otherwise).
+    public var precision: AttentionPrecision = AttentionPrecision()
 
     /// Known variant names with a one-line description and source, for `einsim list`.
     public static let catalog: [(name: String, summary: String)] = [
@@ -57,8 +61,9 @@ public struct VariantSpec: Sendable, Hashable {
             }
             return VariantSpec(text: text, mask: .slidingWindow(window: Int(w)))
         default:
+            if let extended = try parseExtended(name: name, text: text, params: params) { return extended }
             throw SimpleInputError("unknown variant '\(name)'",
-                                   suggestion: Suggestions.didYouMean(name, in: ["dense", "block-sparse", "sliding-window"]) ?? "run 'einsim list' for the variants")
+                                   suggestion: Suggestions.didYouMean(name, in: ["dense", "block-sparse", "sliding-window"] + extendedNames) ?? "run 'einsim list' for the variants")
         }
     }
 }

@@ -8,6 +8,8 @@ struct ExampleCascadeTests {
         ("attention-3pass.einsum", 3), ("attention-3pass-divdefer.einsum", 2), ("attention-2pass.einsum", 2),
         ("attention-1pass.einsum", 1), ("attention-1pass-nodefer.einsum", 1), ("attention-1pass-blocksparse.einsum", 1),
         ("gemm.einsum", 1), ("pedagogical-1.einsum", 2), ("pedagogical-2.einsum", 1), ("pedagogical-3.einsum", 1),
+        ("linear-attention.einsum", 1), ("linear-attention-decode.einsum", 2), ("sla-marginal.einsum", 1),
+        ("mla-decode.einsum", 2), ("quantize.einsum", 2),
     ])
     func passCounts(file: String, passes: Int) throws {
         let analysis = try Fixtures.cascade(file).passAnalysis()
@@ -16,7 +18,7 @@ struct ExampleCascadeTests {
 
     @Test("every example file is covered by the pass-count table")
     func examplesListed() {
-        #expect(Fixtures.exampleFiles.count == 10)
+        #expect(Fixtures.exampleFiles.count == 15)
     }
 
     @Test("print then parse gives an equal cascade", arguments: Fixtures.exampleFiles)

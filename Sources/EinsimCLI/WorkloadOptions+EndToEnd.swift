@@ -1,0 +1,41 @@
+import ArgumentParser
+import Einsim
+
+/// What a simulation covers: one attention call, or a model's whole forward pass.
+enum Scope: String, CaseIterable, ExpressibleByArgument {
+    case attention
+    case endToEnd = "end-to-end"
+}
+
+extension WorkloadOptions {
+    /// Runs every (hardware × variant) combination over the model's layers × block × steps.
+    func runEndToEnd() throws -> [ResultRecord] {
+        guard let modelName = model else {
+            throw SimpleInputError("--scope end-to-end needs --model NAME (a block needs the model's dimensions)",
+                                   suggestion: "e.g. --model llama-3-8b --phase prefill --seq 8192 --scope end-to-end")
+        }
+        let (_, phaseName, _) = try workload()
+        let preset = try ModelPreset.named(modelName)
+        let phase = Phase(rawValue: phaseName) ?? .prefill
+        let seqLength = seq ?? 1
+        let batchSize = batch ?? 1
+        let stepCount = steps ?? 1
+        guard stepCount > 0, stepCount <= 1_000_000 else {
+            throw SimpleInputError("--steps must be a positive integer ≤ 1000000, got \(stepCount)")
+        }
+        let specs = try variantSpecs()
+        var records: [ResultRecord] = []
+        for name in hardware.isEmpty ? ["nvidia-h100-sxm"] : hardware {
+            let machine = try GPUMachine(profile: try ProfileResolver.load(name))
+            for spec in specs {
+                let e2e = try EndToEnd.simulate(model: preset, phase: phase, seq: seqLength, batch: batchSize, steps: stepCount,
+                                                variant: spec, algorithm: algorithm, preset: kernel, objective: objective, machine: machine)
+                var record = ResultRecord(result: e2e.result, variant: spec.text, model: preset.name, phase: phase.rawValue,
+                                          scope: Scope.endToEnd.rawValue, shape: e2e.attentionShape)
+                record.attentionShare = e2e.attentionShare
+                records.append(record)
+            }
+        }
+        return records
+    }
+}
