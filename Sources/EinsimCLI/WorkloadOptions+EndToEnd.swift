@@ -9,7 +9,7 @@ enum Scope: String, CaseIterable, ExpressibleByArgument {
 
 extension WorkloadOptions {
     /// Runs every (hardware × variant) combination over the model's layers × block × steps.
-    func runEndToEnd() throws -> [ResultRecord] {
+    func runEndToEnd(profileTransform: (HardwareProfile) throws -> HardwareProfile = { $0 }) throws -> [ResultRecord] {
         guard let modelName = model else {
             throw SimpleInputError("--scope end-to-end needs --model NAME (a block needs the model's dimensions)",
                                    suggestion: "e.g. --model llama-3-8b --phase prefill --seq 8192 --scope end-to-end")
@@ -26,10 +26,15 @@ extension WorkloadOptions {
         let specs = try variantSpecs()
         var records: [ResultRecord] = []
         for name in hardware.isEmpty ? ["nvidia-h100-sxm"] : hardware {
-            let machine = try GPUMachine(profile: try ProfileResolver.load(name))
+            let profile = try profileTransform(try ProfileResolver.load(name))
+            guard profile.kind == .gpu else {
+                throw SimulationError.unsupported("'\(profile.name)' is a \(profile.kind.rawValue) profile; this build simulates GPU targets only")
+            }
+            let machine = try GPUMachine(profile: profile)
             for spec in specs {
                 let e2e = try EndToEnd.simulate(model: preset, phase: phase, seq: seqLength, batch: batchSize, steps: stepCount,
-                                                variant: spec, algorithm: algorithm, preset: kernel, objective: objective, machine: machine)
+                                                variant: spec, algorithm: algorithm ?? "1pass", preset: kernel ?? .auto,
+                                                objective: objective ?? .latency, machine: machine)
                 var record = ResultRecord(result: e2e.result, variant: spec.text, model: preset.name, phase: phase.rawValue,
                                           scope: Scope.endToEnd.rawValue, shape: e2e.attentionShape)
                 record.attentionShare = e2e.attentionShare

@@ -115,7 +115,7 @@ struct WorkloadOptions: ParsableArguments {
     func run(profileTransform: (HardwareProfile) throws -> HardwareProfile = { $0 }) throws -> [ResultRecord] {
         if experiment != nil { return try resolved().run(profileTransform: profileTransform) }
         try validateEngine()
-        if scope == .endToEnd { return try runEndToEnd() }
+        if scope == .endToEnd { return try runEndToEnd(profileTransform: profileTransform) }
         if steps != nil { throw SimpleInputError("--steps applies to --scope end-to-end", suggestion: "add --scope end-to-end --model NAME") }
         let (model, phase, base) = try workload()
         try base.validate()
@@ -130,8 +130,9 @@ struct WorkloadOptions: ParsableArguments {
             let machine = try GPUMachine(profile: profile)
             for spec in specs {
                 if spec.changesAlgebraOrPrecision {
-                    let (result, shape) = try AttentionPlanner.simulate(shape: base, variant: spec, algorithm: algorithm, preset: kernel,
-                                                                        objective: objective, machine: machine)
+                    let (result, shape) = try AttentionPlanner.simulate(shape: base, variant: spec, algorithm: algorithm ?? "1pass",
+                                                                        preset: kernel ?? .auto, objective: objective ?? .latency,
+                                                                        machine: machine)
                     records.append(ResultRecord(result: result, variant: spec.text, model: model, phase: phase, scope: "attention", shape: shape))
                     continue
                 }
