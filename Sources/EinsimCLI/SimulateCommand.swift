@@ -19,23 +19,25 @@ struct SimulateCommand: ParsableCommand {
 
 /// `einsim compare`: dense vs each variant side by side.
 struct CompareCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "compare", abstract: "Dense vs each variant: latency, speedup, energy ratio.")
+    static let configuration = CommandConfiguration(commandName: "compare", abstract: "Dense vs each variant: latency, speedup, energy ratio, predictor share.")
     @OptionGroup var options: WorkloadOptions
 
     func run() throws {
         var opts = options
         if !opts.variants.contains("dense") { opts.variants.insert("dense", at: 0) }
         let records = try opts.run()
-        var table = TextTable(headers: ["hardware", "variant", "latency", "speedup", "energy", "energy ratio", "bound"])
+        var table = TextTable(headers: ["hardware", "variant", "latency", "speedup", "energy", "energy ratio", "predictor share", "bound"])
         var json: [JSONValue] = []
         for r in records {
             guard let dense = records.first(where: { $0.result.hardware == r.result.hardware && $0.variant == "dense" }) else { continue }
             let speedup = dense.result.latencySeconds / max(r.result.latencySeconds, 1e-30)
             let energyRatio = r.result.energyJoules / max(dense.result.energyJoules, 1e-30)
             table.add([r.result.hardware, r.variant, Format.seconds(r.result.latencySeconds), Format.fixed(speedup, 2) + "x",
-                       Format.joules(r.result.energyJoules), Format.fixed(energyRatio, 3), r.result.bound])
+                       Format.joules(r.result.energyJoules), Format.fixed(energyRatio, 3),
+                       Format.fixed(100 * r.result.predictorShare, 1) + "%", r.result.bound])
             if case var .object(o) = r.json {
                 o["speedup"] = .number(speedup); o["energy_ratio"] = .number(energyRatio)
+                o["predictor_share"] = .number(r.result.predictorShare)
                 json.append(.object(o))
             }
         }

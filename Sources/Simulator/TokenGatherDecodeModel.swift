@@ -30,8 +30,8 @@ struct TokenGatherDecodeModel {
         let sector = Double(selection.sectorBytes)
         func rounded(_ bytes: Double) -> Double { (bytes / sector).rounded(.up) * sector }
         let kRow = Double(shape.headDim) * elementBytes, vRow = Double(shape.valueDim) * elementBytes
-        guard selection.isDynamic else {
-            // Contiguous windows and whole caches stream.
+        guard selection.isDynamic, tokens < Double(shape.kvLen) else {
+            // Contiguous windows and whole caches (everything selected) stream.
             let bytes = tokens * (kRow + vRow)
             return (bytes, bytes)
         }
