@@ -104,8 +104,9 @@ struct PatternTileCounts {
         let scale = Double(nq) / Double(samples)
         total = sum * scale; partial = psum * scale; indexBytes = pattern.selection == .none ? 0 : isum * scale
         max = maxT
-        var variable = densities.count > 1
-        if case .topP = pattern.selection { variable = true }
+        // Row blocks differ when heads have different budgets or a threshold keeps a varying count.
+        var variable = Set(densities).count > 1
+        if case .topP = pattern.selection, densities.contains(where: { $0 < 1 }) { variable = true }
         uniform = !variable && minT == maxT
     }
 
