@@ -12,7 +12,7 @@ struct ListCommand: ParsableCommand {
     /// Every section of the listing, in order. Other sections (variants, models, kernel presets)
     /// add a function here.
     static func sections() throws -> [String] {
-        [try hardwareProfilesSection(), kernelPresetsSection(), modelsSection(), algebraVariantsSection()]
+        [try hardwareProfilesSection(), kernelPresetsSection(), variantsSection(), algebraVariantsSection(), modelsSection()]
     }
 
     /// "Kernel presets:" and one line per GPU mapping preset.
@@ -22,6 +22,21 @@ struct ListCommand: ParsableCommand {
             "  \(preset.rawValue)\(String(repeating: " ", count: width - preset.rawValue.count))  \(preset.summary)"
         }
         return (["Kernel presets (--kernel):"] + lines).joined(separator: "\n")
+
+    }
+
+    /// "Variants:" and one line per variant spec (description and source), then the predictors.
+    static func variantsSection() -> String {
+        let width = VariantSpec.catalog.map(\.name.count).max() ?? 0
+        let lines = VariantSpec.catalog.map { entry in
+            "  \(entry.name)\(String(repeating: " ", count: width - entry.name.count))  \(entry.summary)"
+        }
+        let pwidth = PredictorCatalog.entries.map(\.name.count).max() ?? 0
+        let predictors = PredictorCatalog.entries.map { p in
+            "  \(p.name)\(String(repeating: " ", count: pwidth - p.name.count))  \(p.summary) [\(p.source)]"
+        }
+        return (["Variants:"] + lines + ["", "Predictors (predictor=NAME; cascades in Examples/cascades/predictors):"] + predictors)
+            .joined(separator: "\n")
     }
 
     /// "Hardware profiles:" and one line per shipped profile: its name and summary.

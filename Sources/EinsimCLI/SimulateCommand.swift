@@ -19,7 +19,7 @@ struct SimulateCommand: ParsableCommand {
 
 /// `einsim compare`: dense vs each variant side by side.
 struct CompareCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "compare", abstract: "Dense vs each variant: latency, speedup, energy ratio.")
+    static let configuration = CommandConfiguration(commandName: "compare", abstract: "Dense vs each variant: latency, speedup, energy ratio, predictor share.")
     @OptionGroup var options: WorkloadOptions
 
     func run() throws {
@@ -27,7 +27,7 @@ struct CompareCommand: ParsableCommand {
         if !opts.variants.contains("dense") { opts.variants.insert("dense", at: 0) }
         let records = try opts.run()
         let endToEnd = options.scope == .endToEnd
-        var table = TextTable(headers: ["hardware", "variant", "latency", "speedup", "energy", "energy ratio"]
+        var table = TextTable(headers: ["hardware", "variant", "latency", "speedup", "energy", "energy ratio", "predictor share"]
                               + (endToEnd ? ["attention share"] : []) + ["bound"])
         var json: [JSONValue] = []
         for r in records {
@@ -35,10 +35,12 @@ struct CompareCommand: ParsableCommand {
             let speedup = dense.result.latencySeconds / max(r.result.latencySeconds, 1e-30)
             let energyRatio = r.result.energyJoules / max(dense.result.energyJoules, 1e-30)
             table.add([r.result.hardware, r.variant, Format.seconds(r.result.latencySeconds), Format.fixed(speedup, 2) + "x",
-                       Format.joules(r.result.energyJoules), Format.fixed(energyRatio, 3)]
+                       Format.joules(r.result.energyJoules), Format.fixed(energyRatio, 3),
+                       Format.fixed(100 * r.result.predictorShare, 1) + "%"]
                       + (endToEnd ? [Format.fixed(100 * (r.attentionShare ?? 0), 1) + "%"] : []) + [r.result.bound])
             if case var .object(o) = r.json {
                 o["speedup"] = .number(speedup); o["energy_ratio"] = .number(energyRatio)
+                o["predictor_share"] = .number(r.result.predictorShare)
                 json.append(.object(o))
             }
         }

@@ -17,7 +17,7 @@ struct WorkloadOptions: ParsableArguments {
     @Option(name: .customLong("head-dim"), help: "Head dimension.") var headDim: Int?
     @Flag(help: "Causal mask.") var causal = false
     @Option(help: "1pass, 2pass, 3pass or a PATH.einsum cascade (default 1pass).") var algorithm: String?
-    @Option(name: .customLong("variant"), help: "dense | block-sparse:density=D,block=B | sliding-window:window=W; repeatable.")
+    @Option(name: .customLong("variant"), help: "dense | block-sparse:density=D,block=B | sliding-window:window=W | top-k:… | neighborhood:… (see 'einsim list'); repeatable.")
     var variants: [String] = []
     @Option(help: "GPU mapping preset: auto, fa2, fa3, cudnn, flex (default auto).") var kernel: KernelPreset?
     @Option(help: "roofline (cycle not yet available).") var engine: String = "roofline"
@@ -139,8 +139,8 @@ struct WorkloadOptions: ParsableArguments {
                 var shape = base
                 shape.mask = spec.mask
                 let algorithm = try AlgorithmResolver.resolve(self.algorithm ?? "1pass", shape: shape)
-                let result = Experiment.simulateAttention(shape: shape, preset: kernel ?? .auto, machine: machine,
-                                                          algorithm: algorithm, objective: objective ?? .latency)
+                let result = try Experiment.simulateVariant(spec, shape: shape, preset: kernel ?? .auto, machine: machine,
+                                                            algorithm: algorithm, objective: objective ?? .latency)
                 records.append(ResultRecord(result: result, variant: spec.text, model: model, phase: phase,
                                             scope: "attention", shape: shape))
             }

@@ -73,7 +73,7 @@ extension AttentionShape {
             throw SimpleInputError("\(name) must be positive, got \(value)")
         }
         switch mask {
-        case .dense: break
+        case .dense, .pattern: break
         case let .blockSparse(density, block, _):
             guard density > 0, density <= 1, density.isFinite else { throw SimpleInputError("block-sparse density must be in (0, 1], got \(density)") }
             guard block >= 1, block <= 1 << 20 else { throw SimpleInputError("block-sparse block must be in 1…2^20, got \(block)") }

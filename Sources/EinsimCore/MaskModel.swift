@@ -10,6 +10,9 @@ public enum MaskModel: Sendable, Hashable, Codable {
     case blockSparse(density: Double, block: Int, keepDiagonal: Bool)
     /// Keep |q − k| ≤ `window` (1-D neighborhood); partially masked tiles along the band edges.
     case slidingWindow(window: Int)
+    /// A structured / predicted sparse pattern (neighborhoods, top-k, per-head budgets, sinks,
+    /// stripes, decode token selection); see `SparsePattern`.
+    case pattern(SparsePattern)
 
     /// Fraction of the score matrix kept (before any causal mask).
     public func keptFraction(qLen: Int, kvLen: Int) -> Double {
@@ -24,6 +27,8 @@ public enum MaskModel: Sendable, Hashable, Codable {
             let n = min(q, k)
             let band = n * (2 * w + 1) - w * (w + 1)
             return min(1, max(0, band) / (q * k))
+        case let .pattern(p):
+            return p.keptFraction(qLen: qLen, kvLen: kvLen)
         }
     }
 
@@ -33,6 +38,7 @@ public enum MaskModel: Sendable, Hashable, Codable {
         case .dense: return "dense"
         case let .blockSparse(d, b, _): return "block-sparse:density=\(d),block=\(b)"
         case let .slidingWindow(w): return "sliding-window:window=\(w)"
+        case let .pattern(p): return p.spec
         }
     }
 }

@@ -97,7 +97,7 @@ struct AttentionKernelModel {
         let headsInFlight = max(1, inFlight / Double(max(1, schedule.rowBlocks * splits)))
         let workingSet = headsInFlight * kvPerHead / Double(mapping.decode ? 1 : shape.groupSize)
         let reload = mapping.decode ? 1 : min(Double(schedule.rowBlocks), max(1, workingSet / (0.5 * machine.l2Capacity)))
-        var dramBytes = qBytes + oBytes + kvBytes * reload
+        var dramBytes = qBytes + oBytes + kvBytes * reload + schedule.indexBytes * Double(bh)
         if splits > 1 {
             // Partial outputs and log-sum-exps (fp32) written and read back by the combine kernel.
             dramBytes += 2 * b * Double(shape.heads * shape.qLen * (shape.valueDim + 1) * splits) * 4

@@ -15,6 +15,8 @@ struct TileSchedule {
     var partialTiles: Double
     /// True when every row block visits the same number of tiles.
     var uniform: Bool
+    /// Block-index (metadata) bytes read per (batch, head) for data-dependent selections.
+    var indexBytes: Double = 0
 
     /// Schedule for `rows` query rows (already packed for GQA in decode) against `keys` keys.
     init(shape: AttentionShape, rows: Int, keys: Int, blockQ: Int, blockKV: Int, threadBlocksInFlight: Int) {
@@ -84,6 +86,11 @@ struct TileSchedule {
             let n = Double(max(2, threadBlocksInFlight))
             maxT = min(Double(nk), mean + sigma * (2 * log(n)).squareRoot())
             uniformFlag = false
+        case let .pattern(pattern):
+            let counts = PatternTileCounts(pattern: pattern, shape: shape, rows: rows, keys: keys, blockQ: blockQ,
+                                           blockKV: blockKV, threadBlocksInFlight: threadBlocksInFlight)
+            total = counts.total; maxT = counts.max; partial = counts.partial; uniformFlag = counts.uniform
+            indexBytes = counts.indexBytes
         }
         totalTiles = total
         maxTiles = max(maxT, total / Double(nq))

@@ -9,13 +9,16 @@ public struct VariantSpec: Sendable, Hashable {
     public var algebra: AttentionAlgebra = .softmax
     /// Operand and KV-cache precisions (bf16 everywhere unless a precision variant says otherwise).
     public var precision: AttentionPrecision = AttentionPrecision()
+    /// The predictor cascade that decides the kept set (`Examples/cascades/predictors/NAME.einsum`),
+    /// simulated before the attention; nil for static patterns.
+    public var predictor: String? = nil
 
     /// Known variant names with a one-line description and source, for `einsim list`.
     public static let catalog: [(name: String, summary: String)] = [
         ("dense", "full attention (every score computed)"),
         ("block-sparse:density=D,block=B", "random block mask over (query block x key block), kept fraction D (RainFusion/XAttention/FlexAttention style)"),
         ("sliding-window:window=W", "keep |q - k| <= W (1-D neighborhood; NATTEN / GNA family)"),
-    ]
+    ] + sparseCatalog.map { ($0.name, "\($0.summary) [\($0.source)]") }
 
     public static func parse(_ text: String) throws -> VariantSpec {
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
@@ -53,7 +56,8 @@ public struct VariantSpec: Sendable, Hashable {
             guard density > 0, density <= 1 else { throw SimpleInputError("block-sparse density must be in (0, 1], got \(density)", suggestion: nil) }
             let block = try number("block", allowed: allowed) ?? 128
             guard block >= 1, block <= 65536, block == block.rounded() else { throw SimpleInputError("block must be an integer in 1…65536", suggestion: nil) }
-            return VariantSpec(text: text, mask: .blockSparse(density: density, block: Int(block), keepDiagonal: true))
+            let predictor = try params["predictor"].map(PredictorCatalog.validate) ?? nil
+            return VariantSpec(text: text, mask: .blockSparse(density: density, block: Int(block), keepDiagonal: true), predictor: predictor)
         case "sliding-window":
             let allowed: Set<String> = ["window", "block"]
             guard let w = try number("window", allowed: allowed), w >= 0, w == w.rounded(), w < 1e12 else {
@@ -62,8 +66,9 @@ public struct VariantSpec: Sendable, Hashable {
             return VariantSpec(text: text, mask: .slidingWindow(window: Int(w)))
         default:
             if let extended = try parseExtended(name: name, text: text, params: params) { return extended }
+            if let sparse = try parseSparse(name: name, text: text, params: params) { return sparse }
             throw SimpleInputError("unknown variant '\(name)'",
-                                   suggestion: Suggestions.didYouMean(name, in: ["dense", "block-sparse", "sliding-window"] + extendedNames) ?? "run 'einsim list' for the variants")
+                                   suggestion: Suggestions.didYouMean(name, in: ["dense", "block-sparse", "sliding-window"] + extendedNames + sparseNames) ?? "run 'einsim list' for the variants")
         }
     }
 }
