@@ -32,7 +32,8 @@ public enum AttentionPlanner {
         let e = shape.headDim, f = shape.valueDim
         switch variant.algebra {
         case .softmax:
-            return try softmax(shape: shape, precision: variant.precision, algorithm: algorithm, preset: preset, objective: objective, machine: machine)
+            return try softmax(shape: shape, precision: variant.precision, algorithm: algorithm, preset: preset, objective: objective,
+                               machine: machine, predictor: variant.predictor)
         case let .mixtureOfHeads(active):
             let kvShared = shape.kvHeads != shape.heads
             var heads = max(1, Int((active * Double(shape.heads)).rounded(.up)))
@@ -92,7 +93,7 @@ public enum AttentionPlanner {
     /// (prefill), and for a quantized KV cache fewer bytes per cached element plus the
     /// dequantization work on the ALUs.
     static func softmax(shape: AttentionShape, precision: AttentionPrecision, algorithm name: String, preset: KernelPreset,
-                        objective: Objective, machine base: GPUMachine) throws -> AttentionPlan {
+                        objective: Objective, machine base: GPUMachine, predictor predictorName: String? = nil) throws -> AttentionPlan {
         let e = shape.headDim, f = shape.valueDim
         let machine = base.attentionView(qk: precision.qk, pv: precision.pv, headDim: e, valueDim: f)
         var elementBytes = 2.0
@@ -127,12 +128,22 @@ public enum AttentionPlanner {
                 kernels.append(engine.passKernel(work, machine: base))
             }
         }
-        kernels += engine.attentionKernels(shape: shape, algorithm: algorithm, mapping: mapping, machine: machine, elementBytes: elementBytes)
+        // A predictor (and decode token selection) comes with the sparse pattern: its cascade's
+        // passes run before the attention, under the same power limit.
+        var pattern: SparsePattern?
+        if case let .pattern(p) = shape.mask { pattern = p }
+        var block = 128
+        if case let .blockSparse(_, b, _) = shape.mask { block = b }
+        if let pattern { block = pattern.block }
+        let predictor = try predictorName.map { try PredictorResolver.passes($0, shape: shape, block: block, pattern: pattern) } ?? []
+        let (attention, loop) = engine.variantKernels(shape: shape, algorithm: algorithm, mapping: mapping, machine: machine,
+                                                      predictor: predictor, elementBytes: elementBytes)
+        kernels += attention
         var label = mapping.traits.preset.rawValue
         if precision.quantizesOperands { label += " qk:\(precision.qk.rawValue) pv:\(precision.pv.rawValue)" }
         if precision.quantizesCache { label += " kv:\(precision.kvCacheBits)b" }
         return AttentionPlan(kernels: kernels, flops: shape.flops, compulsoryBytes: shape.compulsoryBytes(elementBytes: elementBytes),
-                             kernelName: label, loopNest: mapping.loopNest, shape: shape)
+                             kernelName: label, loopNest: loop, shape: shape)
     }
 
     /// The plan run as one result (one clock ratio under the power limit for its kernels).

@@ -5,11 +5,12 @@ extension RooflineEngine {
     /// Prefix of the names of predictor kernels in a result's kernel breakdown.
     public static let predictorKernelPrefix = "predictor "
 
-    /// Simulates a sparse variant: the predictor's kernels (one per pass of its cascade, run back
-    /// to back before the attention), then the attention kernel(s) over the kept tiles — or, for
-    /// decode token selection, over the gathered tokens. One clock ratio under the power limit.
-    public func evaluate(shape: AttentionShape, algorithm: AttentionAlgorithm, mapping: AttentionMapping,
-                         machine: GPUMachine, predictor: [PassWork], elementBytes: Double = 2) -> SimulationResult {
+    /// The kernels of one attention call, in order: the predictor's kernels (one per pass of its
+    /// cascade, before the attention), then the attention kernel(s) over the kept tiles — or, for
+    /// decode token selection, over the gathered tokens — with the loop nest as text.
+    public func variantKernels(shape: AttentionShape, algorithm: AttentionAlgorithm, mapping: AttentionMapping,
+                               machine: GPUMachine, predictor: [PassWork] = [], elementBytes: Double = 2)
+        -> (kernels: [KernelCost], loopNest: String) {
         var kernels: [KernelCost] = predictor.map { pass in
             var work = pass
             if !work.name.hasPrefix(Self.predictorKernelPrefix) { work.name = Self.predictorKernelPrefix + work.name }
@@ -23,28 +24,30 @@ extension RooflineEngine {
             kernels += model.kernels()
             loop.append("kernel: decode attention over \(Int(selection.tokensRead(kvLen: shape.kvLen).rounded(.up))) selected tokens per KV head")
         } else {
-            switch algorithm {
-            case let .onePass(costsAtTile):
-                let model = AttentionKernelModel(machine: machine, shape: shape, mapping: mapping,
-                                                 costs: costsAtTile(mapping.blockKV), elementBytes: elementBytes)
-                kernels.append(model.cost())
-                if let combine = model.combineCost() { kernels.append(combine) }
-            case let .perPass(_, passes):
-                for pass in passes { kernels.append(PassKernelModel(machine: machine, work: pass, path: mapping.matrixPath).cost()) }
-            }
-            loop.append(mapping.loopNest)
+            kernels += attentionKernels(shape: shape, algorithm: algorithm, mapping: mapping, machine: machine, elementBytes: elementBytes)
+            loop.append(Self.loopNest(algorithm: algorithm, mapping: mapping))
         }
+        return (kernels, loop.joined(separator: "\n"))
+    }
+
+    /// Simulates a sparse variant (see ``variantKernels``) under one clock ratio for the power limit.
+    public func evaluate(shape: AttentionShape, algorithm: AttentionAlgorithm, mapping: AttentionMapping,
+                         machine: GPUMachine, predictor: [PassWork], elementBytes: Double = 2) -> SimulationResult {
+        let (kernels, loop) = variantKernels(shape: shape, algorithm: algorithm, mapping: mapping, machine: machine,
+                                             predictor: predictor, elementBytes: elementBytes)
         let predictorFlops = predictor.reduce(0) { $0 + 2 * $1.operations[.matrixMAC] }
         return finish(kernels: kernels, machine: machine, kernelName: mapping.traits.preset.rawValue,
                       flops: shape.flops + predictorFlops, compulsoryBytes: shape.compulsoryBytes(elementBytes: elementBytes),
-                      loopNest: loop.joined(separator: "\n"))
+                      loopNest: loop)
     }
 }
 
 extension SimulationResult {
     /// Fraction of the latency spent in predictor kernels (0 when there are none).
     public var predictorShare: Double {
-        let predictor = kernels.filter { $0.name.hasPrefix(RooflineEngine.predictorKernelPrefix) }.reduce(0) { $0 + $1.seconds }
+        // End-to-end runs name kernels "operation: kernel", so a predictor kernel may follow a colon.
+        let prefix = RooflineEngine.predictorKernelPrefix
+        let predictor = kernels.filter { $0.name.hasPrefix(prefix) || $0.name.contains(": " + prefix) }.reduce(0) { $0 + $1.seconds }
         return latencySeconds > 0 ? predictor / latencySeconds : 0
     }
 }

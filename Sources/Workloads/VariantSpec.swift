@@ -15,9 +15,9 @@ public struct VariantSpec: Sendable, Hashable {
 
     /// Known variant names with a one-line description and source, for `einsim list`.
     public static let catalog: [(name: String, summary: String)] = [
-        ("dense", "full attention (every score computed)"),
-        ("block-sparse:density=D,block=B", "random block mask over (query block x key block), kept fraction D (RainFusion/XAttention/FlexAttention style)"),
-        ("sliding-window:window=W", "keep |q - k| <= W (1-D neighborhood; NATTEN / GNA family)"),
+        ("dense", "full attention (every score computed) [Vaswani et al. 2017]"),
+        ("block-sparse:density=D,block=B", "random block mask over (query block x key block), kept fraction D [RainFusion 2.0 / XAttention / FlexAttention]"),
+        ("sliding-window:window=W", "keep |q - k| <= W (1-D neighborhood) [NATTEN / GNA]"),
     ] + sparseCatalog.map { ($0.name, "\($0.summary) [\($0.source)]") }
 
     public static func parse(_ text: String) throws -> VariantSpec {
