@@ -86,29 +86,7 @@ public enum AlgorithmResolver {
 
     static func perPass(_ cascade: Cascade, analysis: PassAnalysis, shape: AttentionShape) throws -> AttentionAlgorithm {
         let bound = try cascade.bind(binding(cascade, shape: shape, m0: 128, perHead: false))
-        let counts = bound.operationCounts()
-        let passCount = max(1, analysis.passes)
-        var producedIn: [String: Int] = [:]
-        for (i, e) in cascade.einsums.enumerated() { producedIn[e.outputTensor] = analysis.einsumPass[safe: i] ?? 1 }
-        var passes: [PassWork] = []
-        for pass in 1...passCount {
-            var ops = OperationCounts()
-            var read = Set<String>(), written = Set<String>()
-            var names: [String] = []
-            for (i, e) in cascade.einsums.enumerated() where (analysis.einsumPass[safe: i] ?? 1) == pass {
-                ops += counts[safe: i] ?? OperationCounts()
-                names.append(e.outputTensor)
-                for t in e.inputTensors where (producedIn[t] ?? 0) != pass { read.insert(t) }
-                let consumedLater = cascade.einsums.enumerated().contains { j, other in
-                    (analysis.einsumPass[safe: j] ?? 1) > pass && other.inputTensors.contains(e.outputTensor)
-                }
-                let isOutput = cascade.tensor(named: e.outputTensor)?.role == .output
-                if consumedLater || isOutput { written.insert(e.outputTensor) }
-            }
-            let bytes = read.reduce(0) { $0 + bound.bytes(of: $1) } + written.reduce(0) { $0 + bound.bytes(of: $1) }
-            passes.append(PassWork(name: "pass \(pass): " + names.joined(separator: ", "), operations: ops, dramBytes: bytes))
-        }
-        return .perPass(name: cascade.name, passes: passes)
+        return .perPass(name: cascade.name, passes: bound.passKernels())
     }
 }
 

@@ -59,30 +59,7 @@ public enum PredictorResolver {
             if case .partition = rank.shape { return false }
             return true
         }
-        let bound = try cascade.bind(sizes)
-        let analysis = cascade.passAnalysis()
-        let counts = bound.operationCounts()
-        let passCount = max(1, analysis.passes)
-        var producedIn: [String: Int] = [:]
-        for (i, e) in cascade.einsums.enumerated() { producedIn[e.outputTensor] = analysis.einsumPass[safe: i] ?? 1 }
-        var result: [PassWork] = []
-        for pass in 1...passCount {
-            var ops = OperationCounts()
-            var read = Set<String>(), written = Set<String>(), names: [String] = []
-            for (i, e) in cascade.einsums.enumerated() where (analysis.einsumPass[safe: i] ?? 1) == pass {
-                ops += counts[safe: i] ?? OperationCounts()
-                names.append(e.outputTensor)
-                for t in e.inputTensors where (producedIn[t] ?? 0) != pass { read.insert(t) }
-                let consumedLater = cascade.einsums.enumerated().contains { j, other in
-                    (analysis.einsumPass[safe: j] ?? 1) > pass && other.inputTensors.contains(e.outputTensor)
-                }
-                if consumedLater || cascade.tensor(named: e.outputTensor)?.role == .output { written.insert(e.outputTensor) }
-            }
-            guard !names.isEmpty else { continue }
-            let bytes = read.union(written).reduce(0) { $0 + bound.bytes(of: $1) }
-            result.append(PassWork(name: "\(name) pass \(pass): " + names.joined(separator: ", "), operations: ops, dramBytes: bytes))
-        }
-        return result
+        return try cascade.bind(sizes).passKernels(namePrefix: "\(name) ")
     }
 
     /// Total operation counts of predictor `name` on `shape` (every pass).
