@@ -30,11 +30,13 @@ extension KernelPreset {
                 decodeBlockQ: 16, decodeBlockKV: 128, decodeMatrixPath: "mma.sync",
                 splitKV: true, maxSplits: 128, combineStepSeconds: 0.1e-6)
         case .flex:
-            let bk = d <= 128 ? 64 : 32
+            // Inductor's H100 bf16 forward defaults: (BLOCK_M, BLOCK_N, warps) = (128, 128, 4) at
+            // d = 64, (128, 64, 8) at d = 128, (64, 32, 4) at d = 256; 3 stages.
+            let (bq, bk, warps) = d <= 64 ? (128, 128, 4) : (d <= 128 ? (128, 64, 8) : (64, 32, 4))
             return KernelTraits(
-                preset: .flex, kernelName: "triton flex_attention (128, \(bk), 4 warps, 3 stages)", matrixPath: "wgmma",
-                blockQ: 128, blockKV: bk, warps: 4, registersPerThread: 255, stages: 3,
-                softmaxOverlap: 0.0, extraALUOpsPerScore: 6, sharedMemoryReadsPerTile: 2,
+                preset: .flex, kernelName: "triton flex_attention (\(bq), \(bk), \(warps) warps, 3 stages)", matrixPath: "wgmma",
+                blockQ: bq, blockKV: bk, warps: warps, registersPerThread: 255, stages: 3,
+                softmaxOverlap: 0.0, extraALUOpsPerScore: 6, sharedMemoryReadsPerTile: Double(max(1, bq / 64)),
                 decodeBlockQ: 64, decodeBlockKV: decodeKV, decodeMatrixPath: "mma.sync",
                 splitKV: true, maxSplits: 128, combineStepSeconds: 0.55e-6)
         case .fa3:
