@@ -37,6 +37,8 @@ let package = Package(
         ),
         .executableTarget(name: "einsim", dependencies: ["EinsimCLI"]),
         .executableTarget(name: "einsim-bench", dependencies: ["Einsim"]),
+        // The library-use example (kept compiling by the package build).
+        .executableTarget(name: "library-sweep-example", dependencies: ["Einsim"], path: "Examples/library-sweep"),
         .testTarget(name: "EinsumIRTests", dependencies: ["EinsumIR"]),
         .testTarget(name: "HardwareModelTests", dependencies: ["HardwareModel"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Einsim"]),
