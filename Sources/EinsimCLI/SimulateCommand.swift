@@ -24,14 +24,16 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         var opts = options
-        if !opts.variants.contains("dense") { opts.variants.insert("dense", at: 0) }
+        // The baseline is the first `dense` variant (`dense:kernel=cudnn` runs it on another kernel).
+        func isDense(_ v: String) -> Bool { v == "dense" || v.hasPrefix("dense:") }
+        if !opts.variants.contains(where: isDense) { opts.variants.insert("dense", at: 0) }
         let records = try opts.run()
         let endToEnd = options.scope == .endToEnd
         var table = TextTable(headers: ["hardware", "variant", "latency", "speedup", "energy", "energy ratio", "predictor share"]
                               + (endToEnd ? ["attention share"] : []) + ["bound"])
         var json: [JSONValue] = []
         for r in records {
-            guard let dense = records.first(where: { $0.result.hardware == r.result.hardware && $0.variant == "dense" }) else { continue }
+            guard let dense = records.first(where: { $0.result.hardware == r.result.hardware && isDense($0.variant) }) else { continue }
             let speedup = dense.result.latencySeconds / max(r.result.latencySeconds, 1e-30)
             let energyRatio = r.result.energyJoules / max(dense.result.energyJoules, 1e-30)
             table.add([r.result.hardware, r.variant, Format.seconds(r.result.latencySeconds), Format.fixed(speedup, 2) + "x",

@@ -33,7 +33,7 @@ extension WorkloadOptions {
             let machine = try GPUMachine(profile: profile)
             for spec in specs {
                 let e2e = try EndToEnd.simulate(model: preset, phase: phase, seq: seqLength, batch: batchSize, steps: stepCount,
-                                                variant: spec, algorithm: algorithm ?? "1pass", preset: kernel ?? .auto,
+                                                variant: spec, algorithm: algorithm ?? "1pass", preset: try spec.kernelPreset(default: kernel ?? .auto),
                                                 objective: objective ?? .latency, machine: machine)
                 var record = ResultRecord(result: e2e.result, variant: spec.text, model: preset.name, phase: phase.rawValue,
                                           scope: Scope.endToEnd.rawValue, shape: e2e.attentionShape)

@@ -17,7 +17,7 @@ struct WorkloadOptions: ParsableArguments {
     @Option(name: .customLong("head-dim"), help: "Head dimension.") var headDim: Int?
     @Flag(help: "Causal mask.") var causal = false
     @Option(help: "1pass, 2pass, 3pass or a PATH.einsum cascade (default 1pass).") var algorithm: String?
-    @Option(name: .customLong("variant"), help: "dense | block-sparse:density=D,block=B | sliding-window:window=W | top-k:… | neighborhood:… (see 'einsim list'); repeatable.")
+    @Option(name: .customLong("variant"), help: "dense | block-sparse:density=D,block=B | sliding-window:window=W | top-k:… | neighborhood:… (see 'einsim list'); add kernel=PRESET to run a variant on its own kernel; repeatable.")
     var variants: [String] = []
     @Option(help: "GPU mapping preset: auto, fa2, fa3, cudnn, flex (default auto).") var kernel: KernelPreset?
     @Option(help: "roofline (cycle not yet available).") var engine: String = "roofline"
@@ -129,9 +129,10 @@ struct WorkloadOptions: ParsableArguments {
             }
             let machine = try GPUMachine(profile: profile)
             for spec in specs {
+                let kernel = try spec.kernelPreset(default: self.kernel ?? .auto)
                 if spec.changesAlgebraOrPrecision {
                     let (result, shape) = try AttentionPlanner.simulate(shape: base, variant: spec, algorithm: algorithm ?? "1pass",
-                                                                        preset: kernel ?? .auto, objective: objective ?? .latency,
+                                                                        preset: kernel, objective: objective ?? .latency,
                                                                         machine: machine)
                     records.append(ResultRecord(result: result, variant: spec.text, model: model, phase: phase, scope: "attention", shape: shape))
                     continue
@@ -139,7 +140,7 @@ struct WorkloadOptions: ParsableArguments {
                 var shape = base
                 shape.mask = spec.mask
                 let algorithm = try AlgorithmResolver.resolve(self.algorithm ?? "1pass", shape: shape)
-                let result = try Experiment.simulateVariant(spec, shape: shape, preset: kernel ?? .auto, machine: machine,
+                let result = try Experiment.simulateVariant(spec, shape: shape, preset: kernel, machine: machine,
                                                             algorithm: algorithm, objective: objective ?? .latency)
                 records.append(ResultRecord(result: result, variant: spec.text, model: model, phase: phase,
                                             scope: "attention", shape: shape))

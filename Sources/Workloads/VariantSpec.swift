@@ -12,6 +12,10 @@ public struct VariantSpec: Sendable, Hashable {
     /// The predictor cascade that decides the kept set (`Examples/cascades/predictors/NAME.einsum`),
     /// simulated before the attention; nil for static patterns.
     public var predictor: String? = nil
+    /// The kernel preset this variant runs on (`kernel=flex`), overriding `--kernel`: a sparse
+    /// method's own kernel compared against a dense baseline on another (validated where the
+    /// presets are known: `VariantSpec.kernelPreset(default:)` in Einsim).
+    public var kernel: String? = nil
 
     /// Known variant names with a one-line description and source, for `einsim list`.
     public static let catalog: [(name: String, summary: String)] = [
@@ -44,10 +48,19 @@ public struct VariantSpec: Sendable, Hashable {
             }
             return d
         }
+        let kernel = params.removeValue(forKey: "kernel")
+        var spec = try parseBody(name: name, text: text, params: params, numberParser: number)
+        spec.kernel = kernel
+        return spec
+    }
+
+    private static func parseBody(name: String, text: String, params: [String: String],
+                                  numberParser: (String, Set<String>) throws -> Double?) throws -> VariantSpec {
+        func number(_ key: String, allowed: Set<String>) throws -> Double? { try numberParser(key, allowed) }
         switch name {
         case "dense":
             _ = try number("", allowed: [])
-            return VariantSpec(text: "dense", mask: .dense)
+            return VariantSpec(text: text, mask: .dense)
         case "block-sparse":
             let allowed: Set<String> = ["density", "block", "pattern", "predictor"]
             guard let density = try number("density", allowed: allowed) else {

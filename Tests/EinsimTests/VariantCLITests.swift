@@ -50,3 +50,13 @@ import Testing
         #expect(r.output.contains("neighborhood:window="))
     }
 }
+
+@Suite struct VariantKernelOverrideTests {
+    @Test func aVariantRunsOnItsOwnKernel() throws {
+        let (status, out) = CLI.run(["compare", "--heads", "8", "--q-len", "8192", "--head-dim", "128", "--format", "json",
+                                     "--variant", "dense:kernel=cudnn", "--variant", "block-sparse:density=0.25,block=128,kernel=flex"])
+        #expect(status == 0)
+        #expect(out.contains("\"kernel\":\"cudnn\"") && out.contains("\"kernel\":\"flex\""))
+        #expect(CLI.run(["simulate", "--heads", "8", "--q-len", "64", "--head-dim", "64", "--variant", "dense:kernel=fa9"]).status == 2)
+    }
+}

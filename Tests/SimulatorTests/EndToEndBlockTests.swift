@@ -64,3 +64,21 @@ import Workloads
         #expect(dense.attentionShare > 0.5)  // attention dominates a 32K-token video DiT
     }
 }
+
+/// RainFusion 2.0's published shape: 80% block sparsity with a block-mean predictor and a
+/// first-frame sink on Wan2.1-1.3B gives 1.5-1.8x end to end (dense baseline on a FlashAttention-
+/// class kernel, sparse on a block-sparse Triton kernel).
+@Suite struct RainFusionShapeTests {
+    @Test func endToEndSpeedupWithinThirtyPercentOfPublished() throws {
+        let machine = try Fixtures.machine()
+        let wan = try ModelPreset.named("wan2.1-1.3b")
+        let dense = try EndToEnd.simulate(model: wan, phase: .prefill, seq: 32760, batch: 1, steps: 50,
+                                          variant: try VariantSpec.parse("dense"), preset: .cudnn, machine: machine)
+        let spec = try VariantSpec.parse("top-k:keep=51,block=128,predictor=block-mean,sink=1560,kernel=flex")
+        let sparse = try EndToEnd.simulate(model: wan, phase: .prefill, seq: 32760, batch: 1, steps: 50,
+                                           variant: spec, preset: try spec.kernelPreset(default: .cudnn), machine: machine)
+        let speedup = dense.result.latencySeconds / sparse.result.latencySeconds
+        #expect(speedup >= 1.5 / 1.3 && speedup <= 1.8 * 1.3, "speedup \(speedup)")
+        #expect(sparse.result.predictorShare > 0)
+    }
+}
