@@ -36,14 +36,17 @@ struct PatternTileCounts {
             if case let .headBudgets(ds) = pattern.selection, !ds.isEmpty { return ds.map { Swift.min(1, Swift.max(0, $0)) } }
             return [pattern.selectionDensity(kvLen: keys)]
         }()
-        var covered = [Double](repeating: 0, count: nk)   // kept scores per tile (structured parts)
-        var fullTiles = [Double](repeating: 0, count: nk + 1) // difference array: tiles kept whole by one query
+        // Sparse per-tile bookkeeping (dictionaries keyed by tile), so the cost follows the
+        // pattern's structure, not the sequence length: kept scores at interval ends, and a
+        // difference map of tiles kept whole by one query.
+        var covered: [Int: Double] = [:]
+        var fullTiles: [Int: Double] = [:]
         var sum = 0.0, psum = 0.0, isum = 0.0, maxT = 0.0, minT = Double.infinity
         for s in 0..<samples {
             let i = samples == nq ? s : Swift.min(nq - 1, Int((Double(s) + 0.5) * Double(nq) / Double(samples)))
             let qLo = i * blockQ, qHi = Swift.min(rows, (i + 1) * blockQ) - 1
-            for t in 0..<nk { covered[t] = 0; fullTiles[t] = 0 }
-            fullTiles[nk] = 0
+            covered.removeAll(keepingCapacity: true)
+            fullTiles.removeAll(keepingCapacity: true)
             var hasStructure = false
             // Marks keys [a, b] as kept by one query (clamped to the causal limit `limit`).
             func mark(_ a: Int, _ b: Int, _ limit: Int) {
@@ -51,10 +54,10 @@ struct PatternTileCounts {
                 guard hi >= lo else { return }
                 hasStructure = true
                 let first = lo / blockKV, last = hi / blockKV
-                if first == last { covered[first] += Double(hi - lo + 1); return }
-                covered[first] += Double((first + 1) * blockKV - lo)
-                covered[last] += Double(hi - last * blockKV + 1)
-                if last > first + 1 { fullTiles[first + 1] += 1; fullTiles[last] -= 1 }
+                if first == last { covered[first, default: 0] += Double(hi - lo + 1); return }
+                covered[first, default: 0] += Double((first + 1) * blockKV - lo)
+                covered[last, default: 0] += Double(hi - last * blockKV + 1)
+                if last > first + 1 { fullTiles[first + 1, default: 0] += 1; fullTiles[last, default: 0] -= 1 }
             }
             let extents = pattern.local.map { $0.extents(tokens: keys) } ?? []
             for r in qLo...Swift.max(qLo, qHi) {
@@ -71,18 +74,30 @@ struct PatternTileCounts {
                 }
                 if let local = pattern.local { markNeighborhood(local, extents: extents, position: position, limit: limit, mark: mark) }
             }
-            // Count visited tiles of the structured parts and which are partial.
-            var running = 0.0, structural = 0.0, partial = 0.0, allowed = 0.0
+            // Count visited tiles of the structured parts and which are partial: sweep the event
+            // points (tiles with interval ends or changes in the whole-tile count) in order.
+            var structural = 0.0, partial = 0.0
             let rowCount = Double(Swift.max(1, qHi - qLo + 1))
             let causalLimit = decodeRows ? keys - 1 : Swift.min(keys - 1, qHi + offset)
-            for t in 0..<nk {
-                running += fullTiles[t]
-                let tileKeys = Double(Swift.min(keys, (t + 1) * blockKV) - t * blockKV)
-                let kept = covered[t] + running * tileKeys
-                if !shape.causal || t * blockKV <= causalLimit { allowed += 1 }
-                guard kept > 0 else { continue }
-                structural += 1
-                if kept < rowCount * tileKeys - 0.5 { partial += 1 }
+            var allowed = shape.causal ? Double(Swift.min(nk, causalLimit / blockKV + 1)) : Double(nk)
+            func tileKeys(_ t: Int) -> Double { Double(Swift.min(keys, (t + 1) * blockKV) - t * blockKV) }
+            let events = Set(covered.keys).union(fullTiles.keys).sorted()
+            var running = 0.0
+            for (index, t) in events.enumerated() {
+                running += fullTiles[t] ?? 0
+                // Tile t itself (may carry interval ends).
+                let kept = (covered[t] ?? 0) + running * tileKeys(t)
+                if kept > 0 {
+                    structural += 1
+                    if kept < rowCount * tileKeys(t) - 0.5 { partial += 1 }
+                }
+                // Tiles strictly between this event and the next: only whole-tile coverage.
+                let next = index + 1 < events.count ? events[index + 1] : nk
+                let between = Double(Swift.max(0, Swift.min(next, nk) - t - 1))
+                if running > 0 && between > 0 {
+                    structural += between
+                    if running < rowCount - 0.5 { partial += between }
+                }
             }
             if shape.causal && !hasStructure && pattern.selection == .none { allowed = 0 }
             // Data-dependent selection among the tiles not yet visited.
