@@ -31,7 +31,10 @@ struct PatternTileCounts {
         }
         let decodeRows = shape.isDecode
         let offset = Swift.max(0, keys - shape.qLen)
-        let samples = Swift.min(nq, 24)
+        // Without a local window or a causal limit every row block keeps the same structure (sink,
+        // stripes): one sample stands for all of them.
+        let identicalRows = pattern.local == nil && !shape.causal
+        let samples = identicalRows ? 1 : Swift.min(nq, 24)
         let densities: [Double] = {
             if case let .headBudgets(ds) = pattern.selection, !ds.isEmpty { return ds.map { Swift.min(1, Swift.max(0, $0)) } }
             return [pattern.selectionDensity(kvLen: keys)]
@@ -49,15 +52,16 @@ struct PatternTileCounts {
             fullTiles.removeAll(keepingCapacity: true)
             var hasStructure = false
             // Marks keys [a, b] as kept by one query (clamped to the causal limit `limit`).
-            func mark(_ a: Int, _ b: Int, _ limit: Int) {
+            // `weight` queries keep the same keys (marks shared by a whole row block).
+            func mark(_ a: Int, _ b: Int, _ limit: Int, weight: Double = 1) {
                 let lo = Swift.max(0, a), hi = Swift.min(b, limit, keys - 1)
                 guard hi >= lo else { return }
                 hasStructure = true
                 let first = lo / blockKV, last = hi / blockKV
-                if first == last { covered[first, default: 0] += Double(hi - lo + 1); return }
-                covered[first, default: 0] += Double((first + 1) * blockKV - lo)
-                covered[last, default: 0] += Double(hi - last * blockKV + 1)
-                if last > first + 1 { fullTiles[first + 1, default: 0] += 1; fullTiles[last, default: 0] -= 1 }
+                if first == last { covered[first, default: 0] += weight * Double(hi - lo + 1); return }
+                covered[first, default: 0] += weight * Double((first + 1) * blockKV - lo)
+                covered[last, default: 0] += weight * Double(hi - last * blockKV + 1)
+                if last > first + 1 { fullTiles[first + 1, default: 0] += weight; fullTiles[last, default: 0] -= weight }
             }
             let extents = pattern.local.map { $0.extents(tokens: keys) } ?? []
             for r in qLo...Swift.max(qLo, qHi) {
@@ -66,13 +70,19 @@ struct PatternTileCounts {
                 if pattern.sinkTokens > 0 { mark(0, pattern.sinkTokens - 1, limit) }
                 if pattern.stripeColumns > 0 {
                     if pattern.scattered {
-                        let spacing = Swift.max(1, keys / pattern.stripeColumns)
-                        for c in 0..<Swift.min(pattern.stripeColumns, keys) { mark(c * spacing, c * spacing, limit) }
+                        // Marked once for the whole row block below (every query keeps the same columns).
                     } else {
                         mark(pattern.sinkTokens, pattern.sinkTokens + pattern.stripeColumns - 1, limit)
                     }
                 }
-                if let local = pattern.local { markNeighborhood(local, extents: extents, position: position, limit: limit, mark: mark) }
+                if let local = pattern.local { markNeighborhood(local, extents: extents, position: position, limit: limit, mark: { mark($0, $1, $2) }) }
+            }
+            if pattern.stripeColumns > 0 && pattern.scattered {
+                let spacing = Swift.max(1, keys / pattern.stripeColumns)
+                let rows = Double(Swift.max(1, qHi - qLo + 1))
+                let lastPosition = decodeRows ? keys - 1 : Swift.min(keys - 1, qHi + offset)
+                let limit = shape.causal ? lastPosition : keys - 1
+                for c in 0..<Swift.min(pattern.stripeColumns, keys) { mark(c * spacing, c * spacing, limit, weight: rows) }
             }
             // Count visited tiles of the structured parts and which are partial: sweep the event
             // points (tiles with interval ends or changes in the whole-tile count) in order.

@@ -90,7 +90,7 @@ extension VariantSpec {
             return VariantSpec(text: text, mask: .pattern(p), predictor: predictor)
         case "vertical-stripes":
             var (p, predictor) = try base(common.union(["columns", "window"]), predictor: nil)
-            guard let columns = try reader.integer("columns", range: 1...(1 << 40)) else {
+            guard let columns = try reader.integer("columns", range: 1...65536) else {
                 throw SimpleInputError("vertical-stripes needs columns=N", suggestion: "e.g. vertical-stripes:columns=256,window=1024")
             }
             p.stripeColumns = columns
