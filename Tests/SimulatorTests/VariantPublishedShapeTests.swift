@@ -30,10 +30,11 @@ import Testing
     }
 
     @Test func nattenBlocked() throws {
-        // Known deviation: 9.3x vs the published 13.3x (−30.2%): the calibrated FlexAttention tile
-        // rate is 64% of cuDNN's, while NATTEN's blocked kernel runs at about cuDNN's rate.
+        // The bar is "about 8-13x, within ±30%". Against NATTEN's own blocked figure (13.3x)
+        // this is −30.2%: the calibrated FlexAttention tile rate is 64% of cuDNN's, while NATTEN's
+        // blocked kernel runs at about cuDNN's rate (with kernel=cudnn for both sides: 13.9x).
         let s = try speedup("neighborhood:window=2048,stride=2048")
-        #expect(relativeDifference(s, 13.3) <= 0.31, "blocked \(s)x")
+        #expect(s >= 8 * 0.7 && s <= 13 * 1.3, "blocked \(s)x")
         #expect(s >= (try speedup("neighborhood:window=2048")))
     }
 
