@@ -41,7 +41,7 @@ extension InputError {
 }
 
 /// A plain input error with no more structure than its fields.
-public struct SimpleInputError: InputError {
+public struct SimpleInputError: InputError, Hashable {
     public var location: SourceLocation?
     public var message: String
     public var suggestion: String?
