@@ -41,6 +41,8 @@ public struct Quantity: Sendable, Hashable, CustomStringConvertible {
         case unknownUnit(unit: String, expected: Dimension, suggestion: String?)
         case wrongDimension(unit: String, got: Dimension, expected: Dimension)
         case ambiguousUnit(unit: String, suggestion: String)
+        /// A unit that is not known in any dimension (from ``Quantity/parse(_:)``, which accepts every dimension).
+        case unknownUnitInAnyDimension(unit: String, suggestion: String?)
 
         /// One sentence saying what is wrong.
         public var description: String {
@@ -57,6 +59,8 @@ public struct Quantity: Sendable, Hashable, CustomStringConvertible {
                 return "expected \(expected.phrase) but got '\(unit)' (\(got.phrase))"
             case .ambiguousUnit(let unit, _):
                 return "the unit '\(unit)' is ambiguous"
+            case .unknownUnitInAnyDimension(let unit, _):
+                return "unknown unit '\(unit)' (expected a plain number or a number with a unit such as s, B, Hz, W, J)"
             }
         }
 
@@ -71,6 +75,8 @@ public struct Quantity: Sendable, Hashable, CustomStringConvertible {
                 return "write e.g. '\(expected.example)'"
             case .ambiguousUnit(_, let suggestion):
                 return suggestion
+            case .unknownUnitInAnyDimension(_, let suggestion):
+                return suggestion ?? "write e.g. '0.55 us', '64 B', '792 MHz' or '0.5'"
             }
         }
     }
@@ -81,6 +87,27 @@ public struct Quantity: Sendable, Hashable, CustomStringConvertible {
     /// unit from ``Quantity/units``. A bare number is accepted only where the dimension allows it
     /// (cycles, per-cycle rates, plain numbers).
     public static func parse(_ text: String, as dimension: Dimension) throws(ParseError) -> Quantity {
+        let (number, unitText, trimmed) = try split(text, expected: dimension)
+        if unitText.isEmpty {
+            guard dimension.acceptsBareNumber else { throw .missingUnit(text: trimmed, expected: dimension) }
+            return Quantity(number, dimension)
+        }
+        if let advice = ambiguousUnits[unitText] { throw .ambiguousUnit(unit: unitText, suggestion: advice) }
+        guard let unit = units[unitText] else {
+            let sameDimension = units.filter { $0.value.dimension == dimension }.map(\.key).sorted()
+            let suggestion = Suggestions.didYouMean(unitText, in: sameDimension)
+                ?? Suggestions.didYouMean(unitText, in: units.keys.sorted())
+            throw .unknownUnit(unit: unitText, expected: dimension, suggestion: suggestion)
+        }
+        guard unit.dimension == dimension else {
+            throw .wrongDimension(unit: unitText, got: unit.dimension, expected: dimension)
+        }
+        // Dividing by an exact power of ten keeps `2.5 us` at exactly 2.5e-6 (multiplying by 1e-6 would not).
+        return Quantity(number * unit.factor / unit.divisor, dimension)
+    }
+
+    /// `text` split into its number and its unit text (trimmed), with the trimmed text.
+    private static func split(_ text: String, expected dimension: Dimension) throws(ParseError) -> (number: Double, unit: String, trimmed: String) {
         let trimmed = text.trimmingWhitespace()
         guard !trimmed.isEmpty else { throw .empty(expected: dimension) }
         let scalars = Array(trimmed.unicodeScalars)
@@ -106,22 +133,20 @@ public struct Quantity: Sendable, Hashable, CustomStringConvertible {
         guard let number = Double(numberText), number.isFinite else {
             throw .notANumber(text: trimmed, expected: dimension)
         }
-        if unitText.isEmpty {
-            guard dimension.acceptsBareNumber else { throw .missingUnit(text: trimmed, expected: dimension) }
-            return Quantity(number, dimension)
-        }
+        return (number, unitText, trimmed)
+    }
+
+    /// Parses `text` as a quantity of whatever dimension its unit has: a bare number is
+    /// ``Dimension/dimensionless``, `0.55 us` a time of 5.5e-7 s, `64 B` a size, `792 MHz` a
+    /// frequency. Used where the profile, not the schema, decides the dimension (`<parameter>`).
+    public static func parse(_ text: String) throws(ParseError) -> Quantity {
+        let (number, unitText, _) = try split(text, expected: .dimensionless)
+        if unitText.isEmpty { return Quantity(number, .dimensionless) }
         if let advice = ambiguousUnits[unitText] { throw .ambiguousUnit(unit: unitText, suggestion: advice) }
         guard let unit = units[unitText] else {
-            let sameDimension = units.filter { $0.value.dimension == dimension }.map(\.key).sorted()
-            let suggestion = Suggestions.didYouMean(unitText, in: sameDimension)
-                ?? Suggestions.didYouMean(unitText, in: units.keys.sorted())
-            throw .unknownUnit(unit: unitText, expected: dimension, suggestion: suggestion)
+            throw .unknownUnitInAnyDimension(unit: unitText, suggestion: Suggestions.didYouMean(unitText, in: units.keys.sorted()))
         }
-        guard unit.dimension == dimension else {
-            throw .wrongDimension(unit: unitText, got: unit.dimension, expected: dimension)
-        }
-        // Dividing by an exact power of ten keeps `2.5 us` at exactly 2.5e-6 (multiplying by 1e-6 would not).
-        return Quantity(number * unit.factor / unit.divisor, dimension)
+        return Quantity(number * unit.factor / unit.divisor, unit.dimension)
     }
 
     /// Every unit symbol accepted, with its dimension and conversion to the base unit
