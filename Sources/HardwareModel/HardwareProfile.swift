@@ -46,20 +46,36 @@ public struct HardwareProfile: Sendable, Hashable {
     public var links: [Link]
     /// Provenance of the profile as a whole.
     public var provenance: Provenance?
+    /// Named machine parameters from `<parameters>` (after inheritance), by name.
+    public var parameters: [String: ProfileParameter]
+    /// Where the `<profile>` (or `<device>`) element is, nil when the profile was built in code.
+    public var location: SourceLocation?
+    /// Whether the profile (after inheritance) has a `<processors>` element. When false,
+    /// ``processorCount`` is a default (1, or the sum over devices). True for profiles built in
+    /// code, whose caller gives `processorCount` explicitly.
+    public var hasExplicitProcessorCount: Bool
 
     public init(
         name: String, summary: String, kind: TargetKind, clockHz: Double,
         computeUnits: [ComputeUnit], memoryLevels: [MemoryLevel],
         dram: DRAMOrganization? = nil, pim: PIMOrganization? = nil,
         power: PowerModel, launchOverheadSeconds: Double, processorCount: Int,
-        devices: [HardwareProfile] = [], links: [Link] = [], provenance: Provenance? = nil
+        devices: [HardwareProfile] = [], links: [Link] = [], provenance: Provenance? = nil,
+        parameters: [String: ProfileParameter] = [:], location: SourceLocation? = nil,
+        hasExplicitProcessorCount: Bool = true
     ) {
         self.name = name; self.summary = summary; self.kind = kind; self.clockHz = clockHz
         self.computeUnits = computeUnits; self.memoryLevels = memoryLevels
         self.dram = dram; self.pim = pim; self.power = power
         self.launchOverheadSeconds = launchOverheadSeconds; self.processorCount = processorCount
         self.devices = devices; self.links = links; self.provenance = provenance
+        self.parameters = parameters; self.location = location
+        self.hasExplicitProcessorCount = hasExplicitProcessorCount
     }
+
+    /// The value of the parameter `name` in base SI units (s, B, Hz, …, or the plain number),
+    /// nil when the profile does not define it.
+    public func parameter(_ name: String) -> Double? { parameters[name]?.value }
 
     /// The compute unit with this name, if any.
     public func unit(named name: String) -> ComputeUnit? { computeUnits.first { $0.name == name } }
@@ -74,6 +90,27 @@ public struct HardwareProfile: Sendable, Hashable {
 
     /// The outermost (off-chip) memory level.
     public var mainMemory: MemoryLevel? { memoryLevels.first }
+}
+
+/// A named machine parameter from a profile's `<parameters>`, e.g.
+/// `<parameter name="fa2.combine-step" source="fitted …">0.55 us</parameter>`.
+public struct ProfileParameter: Sendable, Hashable {
+    public var name: String
+    /// The value in base SI units: s, B, Hz, W, J, … (see ``dimension``), or the plain number.
+    public var value: Double
+    /// The value as written in the profile (`0.55 us`).
+    public var text: String
+    /// The dimension of ``value``, from the unit written (``Dimension/dimensionless`` for a plain number).
+    public var dimension: Dimension
+    public var provenance: Provenance?
+    /// Where the `<parameter>` element is (nil when built in code).
+    public var location: SourceLocation?
+
+    public init(name: String, value: Double, text: String, dimension: Dimension = .dimensionless,
+                provenance: Provenance? = nil, location: SourceLocation? = nil) {
+        self.name = name; self.value = value; self.text = text; self.dimension = dimension
+        self.provenance = provenance; self.location = location
+    }
 }
 
 /// A class of compute unit, e.g. the tensor cores of every SM, or a 256×256 PE array.

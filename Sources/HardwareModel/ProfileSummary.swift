@@ -52,6 +52,12 @@ public enum ProfileSummary {
         if let pim = profile.pim {
             lines.append("  pim: \(pim.placement.rawValue), \(pim.macsPerUnit) MACs per unit, \(pim.rowBuffersPerBank) row buffer(s) per bank")
         }
+        if !profile.parameters.isEmpty {
+            lines.append("  parameters:")
+            for parameter in profile.parameters.values.sorted(by: { $0.name < $1.name }) {
+                lines.append("    \(parameter.name) = \(parameter.text)")
+            }
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -1,11 +1,14 @@
 import Testing
+import EinsimCore
 @testable import HardwareModel
 
 /// A small valid profile; `units` and `memories` replace the default unit and memory lines.
-/// Line 1 is the XML declaration, line 2 `<profile>`, line 3 the clock, line 4 the unit, line 5
-/// the memory level, line 6 `</profile>` (with the default arguments).
+/// Line 1 is the XML declaration, line 2 `<profile>` (and `processors`, which a gpu profile
+/// needs), line 3 the clock, line 4 the unit, line 5 the memory level, line 6 `</profile>`
+/// (with the default arguments).
 private func profile(
     attributes: String = #"name="t" kind="gpu""#,
+    processors: String = "<processors>1</processors>",
     clock: String = "<clock>1 GHz</clock>",
     unit: String = #"<unit name="mac" kind="matrix"><throughput precision="bf16">16 ops/cycle</throughput></unit>"#,
     memory: String = #"<memory name="dram"><capacity>1 GiB</capacity><bandwidth>100 GB/s</bandwidth></memory>"#,
@@ -13,7 +16,7 @@ private func profile(
 ) -> String {
     """
     <?xml version="1.0" encoding="UTF-8"?>
-    <profile \(attributes)>
+    <profile \(attributes)>\(processors)
       \(clock)
       \(unit)
       \(memory)\(extra)
@@ -255,6 +258,90 @@ struct MalformedProfileTests {
             #expect(lines.count == 3)
             #expect(lines.first?.hasPrefix("many.xml:3:1: error: /profile/clock: the clock must be positive") == true)
         }
+    }
+
+    // MARK: named parameters
+
+    @Test func duplicateParameterName() {
+        let extra = """
+
+          <parameters>
+            <parameter name="fa2.combine-step">0.55 us</parameter>
+            <parameter name="fa2.combine-step">0.6 us</parameter>
+          </parameters>
+        """
+        let errors = loadErrors(profile(extra: extra), file: "dup.xml")
+        expectError(errors, line: 8, "<parameter name='fa2.combine-step'> appears more than once",
+                    "/profile/parameters/parameter[@name='fa2.combine-step']", suggestion: "keep one of them")
+        #expect(errors.contains { $0.rendered.hasPrefix("dup.xml:8:") })
+    }
+
+    @Test func parameterWithAnUnknownUnit() {
+        let extra = "\n<parameters><parameter name=\"step\">0.55 uss</parameter></parameters>"
+        let errors = loadErrors(profile(extra: extra), file: "unit.xml")
+        expectError(errors, line: 6, "unknown unit 'uss'", "/profile/parameters/parameter[@name='step']", suggestion: "did you mean 'us'?")
+        #expect(errors.contains { $0.rendered.hasPrefix("unit.xml:6:") })
+    }
+
+    @Test func parameterThatIsNotANumber() {
+        let extra = "\n<parameters><parameter name=\"fraction\">half</parameter></parameters>"
+        expectError(loadErrors(profile(extra: extra)), line: 6, "'half' does not start with a number")
+    }
+
+    @Test func parameterWithAnAmbiguousUnit() {
+        let extra = "\n<parameters><parameter name=\"chunk\">64 KB</parameter></parameters>"
+        expectError(loadErrors(profile(extra: extra)), line: 6, "the unit 'KB' is ambiguous", suggestion: "write 'kB' (1000 B) or 'KiB' (1024 B)")
+    }
+
+    @Test func parameterWithoutAName() {
+        let extra = "\n<parameters><parameter>1</parameter></parameters>"
+        expectError(loadErrors(profile(extra: extra)), line: 6, "'name' is required")
+    }
+
+    @Test func parametersBelongUnderTheProfile() {
+        let unit = #"<unit name="mac" kind="matrix"><throughput precision="bf16">1</throughput><parameters/></unit>"#
+        expectError(loadErrors(profile(unit: unit)), line: 4, "unknown element <parameters>")
+    }
+
+    @Test func twoParametersBlocks() {
+        let extra = "\n<parameters><parameter name=\"a\">1</parameter></parameters>\n<parameters><parameter name=\"b\">2</parameter></parameters>"
+        expectError(loadErrors(profile(extra: extra)), line: 7, "<parameters> appears more than once")
+    }
+
+    // MARK: what the GPU engine needs
+
+    @Test func gpuWithoutProcessorsIsRejected() {
+        let errors = loadErrors(profile(processors: ""), file: "gpu.xml")
+        expectError(errors, line: 2, "/profile: ", "gpu profile 't' has no <processors>",
+                    suggestion: "add <processors>N</processors> (the number of SMs; 132 on an H100)")
+        #expect(errors.count == 1)
+        #expect(errors.first?.elementPath == "/profile")
+        #expect(errors.first?.rendered.hasPrefix("gpu.xml:2:") == true)
+    }
+
+    @Test func otherKindsWithoutProcessorsStillGetOne() throws {
+        for kind in ["npu", "asic", "pim"] {
+            let loaded = try ProfileLoader.load(xml: profile(attributes: "name=\"t\" kind=\"\(kind)\"", processors: ""), file: "t.xml", searchDirectory: nil)
+            #expect(loaded.processorCount == 1 && !loaded.hasExplicitProcessorCount, "\(kind)")
+        }
+        let gpu = try ProfileLoader.load(xml: profile(), file: "t.xml", searchDirectory: nil)
+        #expect(gpu.hasExplicitProcessorCount && gpu.location == EinsimCore.SourceLocation(file: "t.xml", line: 2, column: 1))
+    }
+
+    @Test func gpuProcessorsMayBeInherited() throws {
+        let directory = try temporaryDirectory([
+            "base.xml": profile(attributes: #"name="base" kind="gpu""#, processors: "<processors>8</processors>"),
+            "npu.xml": profile(attributes: #"name="npu" kind="npu""#, processors: ""),
+        ])
+        defer { removeDirectory(directory) }
+        let child = "<?xml version=\"1.0\"?>\n<profile name=\"child\" extends=\"base\"/>"
+        let loaded = try ProfileLoader.load(xml: child, file: "child.xml", searchDirectory: directory)
+        #expect(loaded.processorCount == 8 && loaded.hasExplicitProcessorCount)
+        // Turning an NPU without <processors> into a gpu is caught at the extending profile.
+        let gpu = "<?xml version=\"1.0\"?>\n\n<profile name=\"gpu\" kind=\"gpu\" extends=\"npu\"/>"
+        let errors = loadErrors(gpu, file: "gpu.xml", searchDirectory: directory)
+        expectError(errors, line: 3, "gpu profile 'gpu' has no <processors>")
+        #expect(errors.first?.location?.file == "gpu.xml")
     }
 
     // MARK: inheritance

@@ -38,8 +38,9 @@ struct ProfileBuilder {
         var processors = devices.reduce(0) { $0 + $1.processorCount }
         if let element = node.child("processors") {
             processors = count(element, path: path + "/processors", what: "the processor count") ?? 1
-        } else if devices.isEmpty {
-            processors = 1
+        } else {
+            if kind == .gpu { report(.gpuWithoutProcessors(name: name), node, path) }
+            if devices.isEmpty { processors = 1 }
         }
         let launch = node.child("launchOverhead").flatMap { nonNegative($0, .time, path: path, what: "the launch overhead", clock: clockHz) } ?? 0
         var power = PowerModel(
@@ -74,8 +75,39 @@ struct ProfileBuilder {
             pim: pim ?? devices.lazy.compactMap(\.pim).first,
             power: power, launchOverheadSeconds: launch, processorCount: max(processors, 1),
             devices: devices, links: links,
-            provenance: node.attribute("source").map(Provenance.init)
+            provenance: node.attribute("source").map(Provenance.init),
+            parameters: node.child("parameters").map { parameters($0, path: path + "/parameters") } ?? [:],
+            location: Self.location(node), hasExplicitProcessorCount: node.child("processors") != nil
         )
+    }
+
+    /// The named parameters in `<parameters>`: each value is a plain number or a quantity of any
+    /// dimension, in base SI units. Duplicate names were reported by the resolver (per file).
+    private mutating func parameters(_ node: XMLElementNode, path: String) -> [String: ProfileParameter] {
+        var result: [String: ProfileParameter] = [:]
+        let groupSource = node.attribute("source")
+        for child in node.children(named: "parameter") {
+            guard let name = child.attribute("name"), child.attribute("remove") != "true", child.attribute("remove") != "1" else { continue }
+            let childPath = path + "/" + child.pathStep
+            let quantity: Quantity
+            do {
+                quantity = try Quantity.parse(child.text)
+            } catch {
+                report(.badQuantity(error), child, childPath)
+                continue
+            }
+            guard quantity.value.isFinite else { report(.badQuantity(.notANumber(text: child.text, expected: .dimensionless)), child, childPath); continue }
+            result[name] = ProfileParameter(
+                name: name, value: quantity.value, text: child.text, dimension: quantity.dimension,
+                provenance: (child.attribute("source") ?? groupSource).map(Provenance.init), location: Self.location(child)
+            )
+        }
+        return result
+    }
+
+    /// Where `element` is (line and file; the tree keeps no columns).
+    static func location(_ element: XMLElementNode) -> SourceLocation {
+        SourceLocation(file: element.file, line: element.line, column: 1)
     }
 
     private mutating func powerModel(_ node: XMLElementNode, path: String) -> PowerModel {

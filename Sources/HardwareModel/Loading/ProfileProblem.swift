@@ -27,6 +27,8 @@ enum ProfileProblem: Sendable, Hashable {
     case pimWithoutDRAM
     case noThroughput(unit: String)
     case empty(what: String)
+    /// A `kind="gpu"` target without `<processors>` (the GPU engine needs the SM count).
+    case gpuWithoutProcessors(name: String)
 
     /// The problem sentence and an optional suggestion.
     var text: (problem: String, suggestion: String?) {
@@ -83,6 +85,9 @@ enum ProfileProblem: Sendable, Hashable {
             return ("unit '\(unit)' has no <throughput>", "add e.g. <throughput precision=\"bf16\">2048 ops/cycle</throughput>")
         case .empty(let what):
             return ("\(what) is empty", nil)
+        case .gpuWithoutProcessors(let name):
+            return ("gpu profile '\(name)' has no <processors> (the GPU engine spreads thread blocks over the SMs; it would silently get 1 SM)",
+                    "add <processors>N</processors> (the number of SMs; 132 on an H100)")
         }
     }
 
