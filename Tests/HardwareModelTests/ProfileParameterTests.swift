@@ -1,0 +1,197 @@
+import Testing
+import EinsimCore
+@testable import HardwareModel
+
+/// Relative closeness for values converted with a power-of-ten divisor.
+private func close(_ a: Double?, _ b: Double) -> Bool {
+    guard let a else { return false }
+    return abs(a - b) <= 1e-12 * abs(b)
+}
+
+/// The parameters every shipped GPU profile names.
+private let gpuParameterNames: Set<String> = [
+    "l2-resident-fraction", "max-thread-blocks-per-sm", "max-threads-per-sm", "padding-mac-energy-fraction",
+    "register-headroom", "minimum-clock", "fa2.combine-step", "cudnn.combine-step", "flex.combine-step",
+    "fa3.combine-step", "gather-overhead",
+]
+
+/// A gpu profile with `parameters` (lines) in a `<parameters>` block starting on line 4.
+private func profile(name: String = "t", _ parameters: String...) -> String {
+    """
+    <?xml version="1.0" encoding="UTF-8"?>
+    <profile name="\(name)" kind="gpu">
+      <clock>1 GHz</clock><processors>4</processors><unit name="mac" kind="matrix"><throughput precision="bf16">16</throughput></unit><memory name="dram"><capacity>1 GiB</capacity><bandwidth>100 GB/s</bandwidth></memory>
+      <parameters source="the block's source">
+    \(parameters.map { "    " + $0 }.joined(separator: "\n"))
+      </parameters>
+    </profile>
+    """
+}
+
+@Suite("Named profile parameters")
+struct ProfileParameterTests {
+    @Test func parametersParseWithUnitsIntoSIValuesAndKeepTheirSource() throws {
+        let xml = profile(
+            #"<parameter name="fa2.combine-step" source="fitted on decode rows">0.55 us</parameter>"#,
+            #"<parameter name="gather-overhead" source="lead: two sectors">64 B</parameter>"#,
+            #"<parameter name="minimum-clock" source="0.4 x boost">792 MHz</parameter>"#,
+            #"<parameter name="l2-resident-fraction" source="fitted">0.5</parameter>"#,
+            #"<parameter name="max-threads-per-sm">2048</parameter>"#,
+            #"<parameter name="percent">25 %</parameter>"#,
+            #"<parameter name="chunk">4 KiB</parameter>"#
+        )
+        let loaded = try ProfileLoader.load(xml: xml, file: "p.xml", searchDirectory: nil)
+        #expect(loaded.parameters.count == 7)
+        #expect(close(loaded.parameter("fa2.combine-step"), 0.55e-6))
+        #expect(loaded.parameter("gather-overhead") == 64)
+        #expect(loaded.parameter("minimum-clock") == 792e6)
+        #expect(loaded.parameter("l2-resident-fraction") == 0.5)
+        #expect(loaded.parameter("max-threads-per-sm") == 2048)
+        #expect(loaded.parameter("percent") == 0.25)
+        #expect(loaded.parameter("chunk") == 4096)
+        #expect(loaded.parameter("no-such-parameter") == nil)
+
+        let step = try #require(loaded.parameters["fa2.combine-step"])
+        #expect(step.name == "fa2.combine-step" && step.text == "0.55 us" && step.dimension == .time)
+        #expect(step.provenance == Provenance("fitted on decode rows"))
+        #expect(step.location == EinsimCore.SourceLocation(file: "p.xml", line: 5, column: 1))
+        #expect(loaded.parameters["gather-overhead"]?.dimension == .bytes)
+        #expect(loaded.parameters["minimum-clock"]?.dimension == .frequency)
+        #expect(loaded.parameters["l2-resident-fraction"]?.dimension == .dimensionless)
+        // Without its own source a parameter takes the <parameters> block's.
+        #expect(loaded.parameters["max-threads-per-sm"]?.provenance == Provenance("the block's source"))
+        #expect(loaded.parameters["chunk"]?.location?.line == 11)
+    }
+
+    @Test func aProfileWithoutParametersHasNone() throws {
+        let loaded = try ProfileLibrary.load("flat")
+        #expect(loaded.parameters.isEmpty && loaded.parameter("minimum-clock") == nil)
+    }
+
+    @Test func h100HasTheGPUEngineParametersWithSources() throws {
+        let h100 = try ProfileLibrary.load("nvidia-h100-sxm")
+        #expect(Set(h100.parameters.keys) == gpuParameterNames)
+        #expect(h100.parameter("l2-resident-fraction") == 0.5)
+        #expect(h100.parameter("max-thread-blocks-per-sm") == 32)
+        #expect(h100.parameter("max-threads-per-sm") == 2048)
+        #expect(h100.parameter("padding-mac-energy-fraction") == 0.6)
+        #expect(h100.parameter("register-headroom") == 0.75)
+        #expect(h100.parameter("minimum-clock") == 792e6)
+        #expect(close(h100.parameter("fa2.combine-step"), 0.55e-6))
+        #expect(close(h100.parameter("cudnn.combine-step"), 0.1e-6))
+        #expect(close(h100.parameter("flex.combine-step"), 0.55e-6))
+        #expect(close(h100.parameter("fa3.combine-step"), 0.3e-6))
+        #expect(h100.parameter("gather-overhead") == 64)
+        for (name, parameter) in h100.parameters {
+            #expect(parameter.provenance?.source.isEmpty == false, "\(name) has no source")
+            #expect(parameter.location?.file.hasSuffix("/nvidia-h100-sxm.xml") == true)
+        }
+        #expect(h100.parameters["fa3.combine-step"]?.provenance?.source.hasPrefix("lead") == true)
+        #expect(h100.parameters["max-thread-blocks-per-sm"]?.provenance?.source.contains("compute capability 9.0") == true)
+        #expect(h100.location?.file.hasSuffix("/nvidia-h100-sxm.xml") == true && h100.location?.line == 9)
+        #expect(h100.hasExplicitProcessorCount)
+    }
+
+    @Test func h200InheritsH100Parameters() throws {
+        let h100 = try ProfileLibrary.load("nvidia-h100-sxm")
+        let h200 = try ProfileLibrary.load("nvidia-h200-sxm")
+        #expect(h200.parameters == h100.parameters)
+        #expect(Set(h200.parameters.keys) == gpuParameterNames)
+        // The inherited elements still point at the file that wrote them; the profile at its own.
+        #expect(h200.parameters["minimum-clock"]?.location?.file.hasSuffix("/nvidia-h100-sxm.xml") == true)
+        #expect(h200.location?.file.hasSuffix("/nvidia-h200-sxm.xml") == true && h200.location?.line == 6)
+        #expect(h200.hasExplicitProcessorCount && h200.processorCount == 132)
+    }
+
+    @Test func a100NamesTheSameParametersAsLeads() throws {
+        let a100 = try ProfileLibrary.load("nvidia-a100-sxm")
+        #expect(Set(a100.parameters.keys) == gpuParameterNames)
+        #expect(a100.parameter("minimum-clock") == 564e6)
+        #expect(a100.parameter("max-thread-blocks-per-sm") == 32 && a100.parameter("max-threads-per-sm") == 2048)
+        for (name, parameter) in a100.parameters where !name.hasPrefix("max-thread") {
+            #expect(parameter.provenance?.source.hasPrefix("lead") == true, "\(name)")
+        }
+        #expect(a100.parameters["max-threads-per-sm"]?.provenance?.source.contains("compute capability 8.0") == true)
+    }
+
+    @Test func aChildProfileOverridesOneParameterAndInheritsTheRest() throws {
+        let directory = try temporaryDirectory([
+            "base.xml": profile(
+                name: "base",
+                #"<parameter name="a" source="base a">1</parameter>"#,
+                #"<parameter name="b" source="base b">2 us</parameter>"#,
+                #"<parameter name="gone" source="base">3</parameter>"#
+            ),
+        ])
+        defer { removeDirectory(directory) }
+        let child = """
+        <?xml version="1.0"?>
+        <profile name="child" extends="base">
+          <parameters>
+            <parameter name="b" source="child b">3 us</parameter>
+            <parameter name="c">5 MHz</parameter>
+            <parameter name="gone" remove="true"/>
+          </parameters>
+        </profile>
+        """
+        let loaded = try ProfileLoader.load(xml: child, file: "child.xml", searchDirectory: directory)
+        #expect(Set(loaded.parameters.keys) == ["a", "b", "c"])
+        #expect(loaded.parameter("a") == 1)
+        #expect(loaded.parameters["a"]?.provenance == Provenance("base a"))
+        #expect(loaded.parameters["a"]?.location?.file == directory + "/base.xml")
+        #expect(close(loaded.parameter("b"), 3e-6))
+        #expect(loaded.parameters["b"]?.text == "3 us")
+        #expect(loaded.parameters["b"]?.provenance == Provenance("child b"))
+        #expect(loaded.parameters["b"]?.location == EinsimCore.SourceLocation(file: "child.xml", line: 4, column: 1))
+        #expect(loaded.parameter("c") == 5e6)
+        // The child's <parameters> has no source; the base block's (merged) is the fallback.
+        #expect(loaded.parameters["c"]?.provenance == Provenance("the block's source"))
+        #expect(loaded.processorCount == 4 && loaded.hasExplicitProcessorCount)
+        #expect(loaded.location == EinsimCore.SourceLocation(file: "child.xml", line: 2, column: 1))
+    }
+
+    @Test func aDeviceReferencingAGPUProfileCarriesItsParameters() throws {
+        let system = """
+        <?xml version="1.0"?>
+        <profile name="one" kind="system">
+          <device name="gpu0" profile="nvidia-h100-sxm"/>
+        </profile>
+        """
+        let loaded = try ProfileLoader.load(xml: system, file: "one.xml", searchDirectory: nil)
+        #expect(loaded.parameters.isEmpty && !loaded.hasExplicitProcessorCount && loaded.processorCount == 132)
+        #expect(loaded.devices.count == 1)
+        #expect(loaded.devices.allSatisfy { $0.parameter("minimum-clock") == 792e6 && $0.hasExplicitProcessorCount })
+        #expect(loaded.devices.first?.location == EinsimCore.SourceLocation(file: "one.xml", line: 3, column: 1))
+    }
+
+    @Test func everyShippedGPUProfileHasProcessorsAndTheParameters() throws {
+        for profile in try ProfileLibrary.shippedProfiles() where profile.kind == .gpu {
+            #expect(profile.hasExplicitProcessorCount, "\(profile.name)")
+            #expect(Set(profile.parameters.keys) == gpuParameterNames, "\(profile.name)")
+        }
+    }
+
+    @Test func profilesBuiltInCodeHaveDefaults() {
+        let profile = HardwareProfile(
+            name: "code", summary: "", kind: .gpu, clockHz: 1e9, computeUnits: [], memoryLevels: [],
+            power: PowerModel(idleWatts: 0, limitWatts: 1), launchOverheadSeconds: 0, processorCount: 4
+        )
+        #expect(profile.parameters.isEmpty && profile.location == nil && profile.hasExplicitProcessorCount)
+    }
+
+    // MARK: Quantity.parse(_:) of any dimension
+
+    @Test func quantityOfAnyDimension() throws {
+        #expect(try Quantity.parse("0.5") == Quantity(0.5, .dimensionless))
+        #expect(try Quantity.parse("64 B") == Quantity(64, .bytes))
+        #expect(try Quantity.parse("792 MHz") == Quantity(792e6, .frequency))
+        #expect(try Quantity.parse("2.5 us") == Quantity(2.5e-6, .time))
+        #expect(try Quantity.parse("3.35 TB/s") == Quantity(3.35e12, .bandwidth))
+        #expect(try Quantity.parse("14 cycles") == Quantity(14, .cycles))
+        #expect(throws: Quantity.ParseError.unknownUnitInAnyDimension(unit: "uss", suggestion: "did you mean 'us'?")) {
+            try Quantity.parse("1 uss")
+        }
+        #expect(throws: Quantity.ParseError.notANumber(text: "fast", expected: .dimensionless)) { try Quantity.parse("fast") }
+        #expect(throws: Quantity.ParseError.empty(expected: .dimensionless)) { try Quantity.parse("  ") }
+    }
+}
