@@ -81,7 +81,9 @@ public enum AlgorithmResolver {
         }
         let fallback = table[64] ?? ScoreCosts.onePassAttention(e: shape.headDim, f: shape.valueDim, m0: 64, m: shape.kvLen)
         let frozen = table
-        return .onePass { m0 in frozen[m0] ?? fallback }
+        let sizes = binding(cascade, shape: shape, m0: nil, perHead: false)
+        return .onePass(costsAtTile: { m0 in frozen[m0] ?? fallback }, tensors: AttentionTensor.tensors(of: cascade, sizes: sizes),
+                        cascade: cascade)
     }
 
     static func perPass(_ cascade: Cascade, analysis: PassAnalysis, shape: AttentionShape) throws -> AttentionAlgorithm {

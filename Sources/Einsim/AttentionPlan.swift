@@ -105,19 +105,19 @@ public enum AttentionPlanner {
         let engine = RooflineEngine()
         let mapping: AttentionMapping
         if preset != .auto {
-            mapping = AttentionMapper.mapping(preset: preset, shape: shape, processors: machine.processors)
+            mapping = AttentionMapper.mapping(preset: preset, shape: shape, sm: machine.sm)
         } else {
             mapping = MappingSearch.best(shape: shape, algorithm: algorithm, machine: machine, objective: objective).mapping
         }
-        if precision.quantizesCache, case let .onePass(costs) = algorithm {
+        if precision.quantizesCache, case let .onePass(costs, tensors, cascade) = algorithm {
             // Each K/V element a tile loads is dequantized once, shared by the tile's blockQ query
             // rows (padded rows included): per score, ops·(e + f) / blockQ.
             let extra = dequantizeOps(bits: precision.kvCacheBits) * Double(e + f) / Double(max(1, mapping.blockQ))
-            algorithm = .onePass { m0 in
+            algorithm = .onePass(costsAtTile: { m0 in
                 var c = costs(m0)
                 c.vectorOps += extra
                 return c
-            }
+            }, tensors: tensors, cascade: cascade)
         }
         var kernels: [KernelCost] = []
         if precision.quantizesOperands && !shape.isDecode {

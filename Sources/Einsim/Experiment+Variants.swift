@@ -26,7 +26,7 @@ extension Experiment {
         let algorithm = try algorithm ?? AlgorithmResolver.resolve("1pass", shape: shape)
         let mapping: AttentionMapping
         if preset != .auto {
-            mapping = AttentionMapper.mapping(preset: preset, shape: shape, processors: machine.processors)
+            mapping = AttentionMapper.mapping(preset: preset, shape: shape, sm: machine.sm)
         } else {
             mapping = MappingSearch.best(shape: shape, algorithm: algorithm, machine: machine, objective: objective).mapping
         }

@@ -13,7 +13,7 @@ public enum Experiment {
             ?? AttentionAlgorithm.closedFormOnePass(shape: shape)
         let engine = RooflineEngine()
         if preset != .auto {
-            let mapping = AttentionMapper.mapping(preset: preset, shape: shape, processors: machine.processors)
+            let mapping = AttentionMapper.mapping(preset: preset, shape: shape, sm: machine.sm)
             return engine.evaluate(shape: shape, algorithm: algorithm, mapping: mapping, machine: machine)
         }
         let search = MappingSearch.best(shape: shape, algorithm: algorithm, machine: machine, objective: objective)

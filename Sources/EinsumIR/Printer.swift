@@ -91,3 +91,8 @@ extension Cascade: CustomStringConvertible {
     /// The cascade as `.einsum` text; ``CascadeParser/parse(_:file:)`` reads it back to an equal value.
     public var description: String { Printer.print(self) }
 }
+
+extension Einsum {
+    /// The Einsum in `.einsum` syntax (`BQK[b,h,m1,m0,p] = Q[b,h,e,p] * BK[b,h,e,m1,m0]`).
+    public var text: String { Printer.einsum(self) }
+}

@@ -5,34 +5,87 @@ import Mapper
 ///
 /// Per tile (blockQ × blockKV scores) each resource's cycles come from the cascade's per-score
 /// work and the machine's rates: matrix MACs on the mapping's instruction path, exps on the
-/// special-function units, vector ops on the ALUs, K/V tile reads from shared memory and L2.
-/// Matrix and shared-memory work overlap (asynchronous copies, other warps); softmax work
+/// special-function units, vector ops on the ALUs, the streamed tensors' tiles from shared memory
+/// and L2. Matrix and shared-memory work overlap (asynchronous copies, other warps); softmax work
 /// overlaps with them by the kernel's overlap fraction. Thread blocks are quantized into waves
-/// over the SMs; DRAM traffic (Q, O once; K/V once per L2-resident group) bounds from below.
+/// over the SMs. Bytes per level come from the mapping's loop nest over the cascade's own inputs
+/// and outputs (``ReuseAnalysis``): an extra input is traffic like Q, K and V.
 struct AttentionKernelModel {
-    /// Energy of a MAC on zero-filled padding rows relative to a MAC on real data. Fitted to the
-    /// FA2 decode energy (B1, 8 KV heads, 131072 keys: 109 mJ dynamic at 1980 MHz, 4 real rows of
-    /// 64 per tile; Calibration/README.md): data-dependent switching power of the tensor cores.
-    static let paddingMACEnergyFraction = 0.6
-
     let machine: GPUMachine
     let shape: AttentionShape
     let mapping: AttentionMapping
     let costs: ScoreCosts
     let elementBytes: Double
+    /// The tensors crossing the kernel (the cascade's inputs and outputs).
+    var tensors: [AttentionTensor] = AttentionTensor.standard
+
+    /// The kernel's tile schedule, loop nest and traffic.
+    struct Layout {
+        var schedule: TileSchedule
+        var nest: LoopNest
+        var mapped: [MappedTensor]
+        var reuse: ReuseAnalysis.Result
+        var inFlight: Int
+        /// Resident thread blocks per SM.
+        var resident: Int
+        /// Bytes of the streamed (key-indexed) tensors per key tile.
+        var streamedTileBytes: Double
+        /// Bytes of the other tensors per thread block (padded tile rows).
+        var perBlockBytes: Double
+        var dramBytes: Double
+        var l2Bytes: Double
+    }
+
+    var rowsPerHead: Int { mapping.packsGroups ? shape.groupSize : shape.qLen }
+
+    func layout() -> Layout {
+        let p = machine.processors
+        let bq = mapping.blockQ, bk = mapping.blockKV
+        let resident = machine.residentBlocksPerSM(mapping, headDim: shape.headDim, valueDim: shape.valueDim, elementBytes: elementBytes)
+        let inFlight = max(1, min(mapping.threadBlocks, p * resident))
+        let schedule = TileSchedule(shape: shape, rows: rowsPerHead, keys: shape.kvLen, blockQ: bq, blockKV: bk,
+                                    threadBlocksInFlight: inFlight, rowsAtLastPosition: mapping.packsGroups || shape.qLen == 1)
+        let touched = mapping.touchedKeys(shape: shape, maxTilesPerRowBlock: schedule.maxTiles, rowBlocks: schedule.rowBlocks)
+        let mapped = mapping.mappedTensors(tensors, shape: shape, elementBytes: elementBytes, touchedKeys: touched)
+        let keyTensors = mapped.filter { $0.indexes("m") }.map(\.name)
+        let nest = mapping.loopNest(shape: shape, levels: machine.levels, tensors: mapped.map(\.name), keyTensors: keyTensors,
+                                    touchedKeys: touched, processors: p)
+        let limit = ReuseAnalysis.MulticastLimit(capacityBytes: machine.l2ResidentFraction * machine.l2Capacity,
+                                                 concurrentChildren: Double(inFlight))
+        let reuse = ReuseAnalysis.analyze(nest, tensors: mapped, limits: [machine.levels.l2: limit])
+        let lv = machine.levels
+        var streamed = 0.0, perBlock = 0.0, dram = 0.0, l2 = 0.0
+        let nestTiles = Double(schedule.rowBlocks) * (nest.iterations(of: "m") / Double(bk)) * Double(max(1, mapping.splits))
+        let visited = nestTiles > 0 ? min(1, schedule.totalTiles / nestTiles) : 1
+        let padRows = Double(bq) / Double(max(1, mapping.realRowsPerTile))
+        for t in mapped {
+            dram += reuse.entry(t.name, lv.l2)?.parentBytes ?? 0
+            if t.indexes("m") {
+                streamed += reuse.entry(t.name, lv.registers)?.tileBytes ?? 0
+                l2 += (reuse.entry(t.name, lv.shared)?.parentBytes ?? 0) * visited
+            } else {
+                let e = reuse.entry(t.name, lv.registers)
+                perBlock += (e?.tileBytes ?? 0) * padRows
+                l2 += e?.parentBytes ?? 0
+            }
+        }
+        let bh = Double(shape.batch * (mapping.packsGroups ? shape.kvHeads : shape.heads))
+        dram += schedule.indexBytes * bh
+        return Layout(schedule: schedule, nest: nest, mapped: mapped, reuse: reuse, inFlight: inFlight, resident: resident,
+                      streamedTileBytes: streamed, perBlockBytes: perBlock, dramBytes: dram, l2Bytes: l2)
+    }
 
     /// Cycles one tile keeps an SM busy, and the per-resource cycles behind it.
-    func tileCycles() -> (total: Double, matrix: Double, softmax: Double, shared: Double, l2: Double) {
+    func tileCycles(streamedTileBytes: Double) -> (total: Double, matrix: Double, softmax: Double, shared: Double, l2: Double) {
         let scores = Double(mapping.blockQ * mapping.blockKV)
         let traits = mapping.traits
         let matrix = scores * costs.macs / machine.matrixRate(path: mapping.matrixPath)
         let sfu = scores * costs.exps / machine.specialFunctionRate
         let alu = scores * (costs.vectorOps + traits.extraALUOpsPerScore) / machine.vectorRate
             + scores * costs.divides / machine.divideRate
-        let kvTileBytes = Double(mapping.blockKV * (shape.headDim + shape.valueDim)) * elementBytes
-        let shared = traits.sharedMemoryReadsPerTile * kvTileBytes / machine.sharedMemoryBytesPerCycle
+        let shared = traits.sharedMemoryReadsPerTile * streamedTileBytes / machine.sharedMemoryBytesPerCycle
         let l2PerSMPerCycle = machine.l2Bandwidth / Double(machine.processors) / machine.clockHz
-        let l2 = kvTileBytes / l2PerSMPerCycle
+        let l2 = streamedTileBytes / l2PerSMPerCycle
         let primary = max(matrix, shared)
         let softmax = sfu + alu
         let overlap = min(1, max(0, traits.softmaxOverlap))
@@ -40,43 +93,41 @@ struct AttentionKernelModel {
         return (total, matrix, softmax, shared, l2)
     }
 
-    func cost() -> KernelCost {
+    func cost() -> KernelCost { cost(layout: layout()) }
+
+    func cost(layout: Layout) -> KernelCost {
         let p = machine.processors
         let f = machine.clockHz
-        let bq = mapping.blockQ, bk = mapping.blockKV
-        let rowsPerHead = mapping.decode ? shape.qLen * shape.groupSize : shape.qLen
-        let headsInGrid = mapping.decode ? shape.kvHeads : shape.heads
-        let bh = shape.batch * headsInGrid
-        let schedule = TileSchedule(shape: shape, rows: rowsPerHead, keys: shape.kvLen, blockQ: bq, blockKV: bk,
-                                    threadBlocksInFlight: min(mapping.threadBlocks, p * 2))
-        let tile = tileCycles()
+        let bq = mapping.blockQ
+        let bk = mapping.blockKV
+        let bh = shape.batch * (mapping.packsGroups ? shape.kvHeads : shape.heads)
+        let schedule = layout.schedule
+        let tile = tileCycles(streamedTileBytes: layout.streamedTileBytes)
         let splits = max(1, mapping.splits)
         let scoresPerTile = Double(bq * bk)
-        // Work per (b, h): tiles visited, split over `splits` thread blocks per row block.
         let tilesPerHead = schedule.totalTiles
         let totalTiles = tilesPerHead * Double(bh)
         let maskOps = schedule.partialTiles * Double(bh) * scoresPerTile * 2  // compare + select per masked score
-        let blocks = bh * schedule.rowBlocks * splits
-        let qoBytesPerBlock = Double(bq * (shape.headDim + shape.valueDim)) * elementBytes
+        let blocks = mapping.threadBlocks
         let dramShare = machine.dramBandwidth / Double(max(1, min(blocks, p)))
-        let perBlockOverheadSeconds = qoBytesPerBlock / dramShare
+        let perBlockOverheadSeconds = layout.perBlockBytes / dramShare
         let tileSeconds = tile.total / f
-        let kvTileBytes = Double(bk * (shape.headDim + shape.valueDim)) * elementBytes
 
         var computeSeconds: Double
-        // Decode: each thread block streams its share of the key tiles from DRAM; streaming is
-        // memory time (it does not stretch when the power limit lowers the SM clock).
+        // The split-KV kernel: each thread block streams its share of the key tiles from DRAM;
+        // streaming is memory time (it does not stretch when the power limit lowers the SM clock).
         var streamingSeconds = 0.0
-        if mapping.decode {
+        if mapping.splitKernel {
+            // Co-resident blocks share an SM's compute and, all together, the DRAM bandwidth:
+            // waves over the SMs' block slots, streaming at the bandwidth's share per resident block.
             let tilesPerBlock = (schedule.maxTiles / Double(splits)).rounded(.up)
-            let activeSMs = Double(max(1, min(blocks, p)))
-            let streamSeconds = kvTileBytes / (machine.dramBandwidth / activeSMs)
-            let computePerBlock = tilesPerBlock * tileSeconds + perBlockOverheadSeconds
-            let streamPerBlock = tilesPerBlock * streamSeconds
-            computeSeconds = makespan(blocks: blocks, total: computePerBlock * Double(blocks), largest: computePerBlock,
-                                      uniform: true, processors: p)
-            streamingSeconds = makespan(blocks: blocks, total: streamPerBlock * Double(blocks), largest: streamPerBlock,
-                                        uniform: true, processors: p)
+            let slots = max(1, p * layout.resident)
+            let waves = (Double(blocks) / Double(slots)).rounded(.up)
+            let sharing = Double(min(layout.resident, max(1, ceilDiv(blocks, p))))
+            let activeBlocks = Double(max(1, min(blocks, slots)))
+            let streamSeconds = layout.streamedTileBytes / (machine.dramBandwidth / activeBlocks)
+            computeSeconds = waves * sharing * (tilesPerBlock * tileSeconds + perBlockOverheadSeconds)
+            streamingSeconds = waves * tilesPerBlock * streamSeconds
         } else {
             let perBlockAverage = tilesPerHead / Double(schedule.rowBlocks) * tileSeconds + perBlockOverheadSeconds
             let largest = schedule.maxTiles * tileSeconds + perBlockOverheadSeconds
@@ -85,23 +136,7 @@ struct AttentionKernelModel {
         }
         computeSeconds += maskOps / machine.vectorRate / Double(p) / f
 
-        // DRAM: Q and O once; K/V once per group of concurrently resident heads that fit in L2.
-        let b = Double(shape.batch)
-        let qBytes = b * Double(shape.heads * shape.qLen * shape.headDim) * elementBytes
-        let oBytes = b * Double(shape.heads * shape.qLen * shape.valueDim) * elementBytes
-        // Decode reads only the key tiles it visits (a sliding window reads the window).
-        let kvFraction = mapping.decode ? min(1, schedule.maxTiles * Double(bk) / Double(max(1, shape.kvLen))) : 1
-        let kvPerHead = Double(shape.kvLen * (shape.headDim + shape.valueDim)) * elementBytes * kvFraction
-        let kvBytes = b * Double(shape.kvHeads) * kvPerHead
-        let inFlight = Double(min(blocks, p * 2))
-        let headsInFlight = max(1, inFlight / Double(max(1, schedule.rowBlocks * splits)))
-        let workingSet = headsInFlight * kvPerHead / Double(mapping.decode ? 1 : shape.groupSize)
-        let reload = mapping.decode ? 1 : min(Double(schedule.rowBlocks), max(1, workingSet / (0.5 * machine.l2Capacity)))
-        var dramBytes = qBytes + oBytes + kvBytes * reload + schedule.indexBytes * Double(bh)
-        if splits > 1 {
-            // Partial outputs and log-sum-exps (fp32) written and read back by the combine kernel.
-            dramBytes += 2 * b * Double(shape.heads * shape.qLen * (shape.valueDim + 1) * splits) * 4
-        }
+        let dramBytes = layout.dramBytes
         let memorySeconds = max(dramBytes / machine.dramBandwidth, streamingSeconds)
 
         // Executed operations (padded rows, whole partial tiles).
@@ -111,12 +146,12 @@ struct AttentionKernelModel {
         executed[.specialFunction] = executedScores * costs.exps
         executed[.vectorAdd] = executedScores * (costs.vectorOps + mapping.traits.extraALUOpsPerScore) + maskOps
         executed[.divide] = executedScores * costs.divides
-        let sharedBytes = totalTiles * mapping.traits.sharedMemoryReadsPerTile * kvTileBytes
-        let l2Bytes = totalTiles * kvTileBytes + Double(blocks) * qoBytesPerBlock
-        // Rows that only pad a tile (GQA groups smaller than the tile in decode) are zero-filled:
-        // their MACs toggle little and cost a fraction of a real MAC's energy.
+        let sharedBytes = totalTiles * mapping.traits.sharedMemoryReadsPerTile * layout.streamedTileBytes
+        let l2Bytes = layout.l2Bytes
+        // Rows that only pad a tile (GQA groups smaller than the tile) are zero-filled: their MACs
+        // toggle little and cost a fraction (a profile parameter) of a real MAC's energy.
         let realRowFraction = Double(mapping.realRowsPerTile) / Double(max(1, bq))
-        let macEnergyFactor = realRowFraction + (1 - realRowFraction) * Self.paddingMACEnergyFraction
+        let macEnergyFactor = realRowFraction + (1 - realRowFraction) * machine.paddingMACEnergyFraction
         let matrixEnergy = executed[.matrixMAC] * machine.energyPerMAC(path: mapping.matrixPath) * macEnergyFactor
         let onChip = matrixEnergy
             + executed[.specialFunction] * machine.energyPerExp
@@ -130,7 +165,8 @@ struct AttentionKernelModel {
             sharedMemory: totalTiles * tile.shared / pf, l2: totalTiles * tile.l2 / pf,
             dram: memorySeconds, launchAndLatency: fixed)
         var cost = KernelCost(
-            name: mapping.traits.kernelName, computeSeconds: computeSeconds, memorySeconds: memorySeconds,
+            name: mapping.splitKernel ? "\(mapping.traits.kernelName) split-KV (\(bq)x\(bk), \(splits) splits)" : mapping.traits.kernelName,
+            computeSeconds: computeSeconds, memorySeconds: memorySeconds,
             fixedSeconds: fixed, onChipEnergy: onChip, dramEnergy: dramBytes * machine.energyPerDRAMByte,
             executed: executed, dramBytes: dramBytes, l2Bytes: l2Bytes, sharedMemoryBytes: sharedBytes,
             resources: resources)
@@ -138,21 +174,48 @@ struct AttentionKernelModel {
         return cost
     }
 
-    /// The split-KV combine kernel: a dependent pass over the splits per output row.
-    func combineCost() -> KernelCost? {
-        guard mapping.decode, mapping.splits > 1 else { return nil }
-        let b = Double(shape.batch)
-        let bytes = b * Double(shape.heads * shape.qLen * (shape.valueDim + 1) * mapping.splits) * 4
+    /// The split-KV combine Einsum as its own kernel: reads the partial outputs and log-sum-exps,
+    /// rescales and sums them per output row (a dependent chain over the splits), writes the output.
+    func combineCost(layout: Layout) -> KernelCost? {
+        guard mapping.splits > 1 else { return nil }
+        let partialBytes = layout.mapped.filter { $0.name.hasSuffix(".partial") || $0.name.hasSuffix(".lse") }
+            .reduce(0) { $0 + $1.bytes }
+        let outputs = tensors.filter { $0.role == .output && !$0.ranks.contains(.key) }
+        let outputBytes = outputs.reduce(0.0) { acc, t in
+                var elements = t.otherElements
+                for r in t.ranks {
+                    switch r {
+                    case .batch: elements *= Double(shape.batch)
+                    case .head: elements *= Double(shape.heads)
+                    case .query: elements *= Double(shape.qLen)
+                    case .valueDim: elements *= Double(shape.valueDim)
+                    case .qkDim: elements *= Double(shape.headDim)
+                    case .key: break
+                    }
+                }
+                return acc + elements * (t.bytesPerElement ?? elementBytes)
+            }
         let fixed = machine.launchOverhead + machine.dramLatency
-        let chain = Double(mapping.splits) * mapping.traits.combineStepSeconds
+        let step = machine.combineStepSeconds[mapping.traits.family.rawValue] ?? 0
+        let chain = Double(mapping.splits) * step
+        let b = Double(shape.batch)
         var executed = OperationCounts()
         executed[.vectorAdd] = b * Double(shape.heads * shape.qLen * shape.valueDim * mapping.splits) * 2
         executed[.specialFunction] = b * Double(shape.heads * shape.qLen * mapping.splits)
+        let dram = partialBytes + outputBytes
         return KernelCost(
             name: "split-KV combine (\(mapping.splits) splits)", computeSeconds: chain,
-            memorySeconds: bytes / machine.dramBandwidth, fixedSeconds: fixed,
+            memorySeconds: dram / machine.dramBandwidth, fixedSeconds: fixed,
             onChipEnergy: executed.vectorOperations * machine.energyPerVectorOp + executed[.specialFunction] * machine.energyPerExp,
-            dramEnergy: 0, executed: executed, dramBytes: 0, l2Bytes: bytes, sharedMemoryBytes: 0,
-            resources: ResourceTimes(launchAndLatency: fixed, combineChain: chain))
+            dramEnergy: dram * machine.energyPerDRAMByte, executed: executed, dramBytes: dram, l2Bytes: dram, sharedMemoryBytes: 0,
+            resources: ResourceTimes(dram: dram / machine.dramBandwidth, launchAndLatency: fixed, combineChain: chain))
+    }
+
+    /// The fused kernel and, with a split of the keys, its combine kernel.
+    func kernels() -> [KernelCost] {
+        let l = layout()
+        var result = [cost(layout: l)]
+        if let combine = combineCost(layout: l) { result.append(combine) }
+        return result
     }
 }

@@ -33,7 +33,7 @@ struct GEMMKernelModel {
         var bestSeconds = Double.infinity
         for (bm, bn) in Self.tileShapes {
             let c = cost(tileM: bm, tileN: bn)
-            let r = PowerCapping.clockRatio(kernels: [c], idleWatts: machine.idleWatts, limitWatts: machine.limitWatts)
+            let r = PowerCapping.clockRatio(kernels: [c], idleWatts: machine.idleWatts, limitWatts: machine.limitWatts, minimumRatio: machine.minimumClockRatio)
             let t = c.seconds(clockRatio: r)
             if t < bestSeconds { best = c; bestSeconds = t }
         }
@@ -55,7 +55,7 @@ struct GEMMKernelModel {
         // DRAM traffic: A and B once when they fit in L2; otherwise each wave of concurrently
         // running tiles (rasterized as a near-square g_m × g_n patch) reads its A and B panels.
         let dramBytes: Double
-        if a + b <= 0.5 * machine.l2Capacity {
+        if a + b <= machine.l2ResidentFraction * machine.l2Capacity {
             dramBytes = a + b + c
         } else {
             let concurrent = Double(min(blocks, p))

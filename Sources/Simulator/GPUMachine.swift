@@ -1,5 +1,6 @@
 import EinsimCore
 import HardwareModel
+import Mapper
 
 /// Rates and energies of a GPU-like profile, resolved once so the engine's hot path reads plain
 /// numbers. Rates are per processor (SM) per cycle at the boost clock; energies are at the boost
@@ -41,22 +42,54 @@ public struct GPUMachine: Sendable {
     public var matrixRateByPrecision: [Precision: [String: Double]] = [:]
     /// Energy per matrix MAC for every precision, per path (the profile's nearest entry).
     public var energyPerMACByPrecision: [Precision: [String: Double]] = [:]
+    /// Names of the storage levels the GPU kernels' loop nests use.
+    public var levels: GPUStorageLevels
+    /// Fraction of L2 that holds data reused across concurrently running thread blocks
+    /// (profile parameter `l2-resident-fraction`).
+    public var l2ResidentFraction: Double
+    /// Resident thread blocks and threads per SM (`max-thread-blocks-per-sm`, `max-threads-per-sm`).
+    public var maxThreadBlocksPerSM: Int
+    public var maxThreadsPerSM: Int
+    /// Energy of a MAC on zero-filled padding rows relative to a real one (`padding-mac-energy-fraction`).
+    public var paddingMACEnergyFraction: Double
+    /// Fraction of the register file a searched mapping's accumulators may use (`register-headroom`).
+    public var registerHeadroom: Double
+    /// Lowest clock ratio DVFS may choose under the power limit (`minimum-clock` / boost clock).
+    public var minimumClockRatio: Double
+    /// Seconds of one dependent step per split of each preset's split-KV combine (`PRESET.combine-step`).
+    public var combineStepSeconds: [String: Double]
+    /// Bus-time overhead per non-contiguous gathered chunk, in bytes (`gather-overhead`).
+    public var gatherOverheadBytes: Double
+    /// The profile the machine was resolved from (units and levels by their own names).
+    public var profile: HardwareProfile
+    /// Matrix instruction paths the matrix unit has (for refusing presets that need another).
+    public var matrixPaths: [String] { matrixRate.keys.sorted() }
 
     /// Peak matrix FLOP/s on the default path (2 FLOPs per MAC).
     public var peakMatrixFLOPS: Double { 2 * (matrixRate[defaultPath] ?? 0) * Double(processors) * clockHz }
 
     /// Resolves a profile. Fails (as data) when the profile lacks a part the GPU model needs.
     public init(profile: HardwareProfile, precision: Precision = .bf16) throws {
-        func need<T>(_ value: T?, _ what: String) throws -> T {
+        func need<T>(_ value: T?, _ what: String, suggestion: String) throws -> T {
             guard let value else {
-                throw SimulationError.unsupported("profile '\(profile.name)' has no \(what); the GPU model needs one")
+                throw SimpleInputError("profile '\(profile.name)' (/profile) has no \(what); the GPU model needs one",
+                                       at: profile.location, suggestion: suggestion)
             }
             return value
         }
+        func parameter(_ key: String, example: String) throws -> Double {
+            try need(profile.parameter(key), "parameter '\(key)'",
+                     suggestion: "add <parameter name=\"\(key)\" source=\"…\">\(example)</parameter> to its <parameters> (see nvidia-h100-sxm.xml for the measured H100 value)")
+        }
+        guard profile.kind == .gpu else {
+            throw SimulationError.unsupported("profile '\(profile.name)' is a \(profile.kind.rawValue) target; the GPU kernel model needs a gpu profile")
+        }
         name = profile.name
+        self.profile = profile
         processors = max(1, profile.processorCount)
         clockHz = profile.clockHz
-        let matrix = try need(profile.computeUnits.first { $0.kind == .matrix }, "matrix unit")
+        let matrix = try need(profile.computeUnits.first { $0.kind == .matrix }, "matrix unit",
+                              suggestion: "add a <unit kind=\"matrix\"> with its <throughput> per path")
         var rates: [String: Double] = [:]
         for t in matrix.throughput where t.precision == precision || rates[t.path ?? "default"] == nil {
             if t.precision == precision || t.precision.bytes >= precision.bytes {
@@ -73,17 +106,25 @@ public struct GPUMachine: Sendable {
             guard let unit, let t = unit.throughput(for: .fp32) ?? unit.throughput.first else { return 0 }
             return t.opsPerCycle * t.achievedFraction
         }
-        vectorRate = max(rate(vector), 1e-9)
-        specialFunctionRate = sfu.map { rate($0) } ?? vectorRate / 8
-        divideRate = profile.computeUnits.first { $0.operations.contains(.divide) }.map { rate($0) } ?? specialFunctionRate
-        let levels = profile.memoryLevels
-        let main = try need(levels.first, "memory level")
-        func level(_ names: [String], fallbackIndex: Int) -> MemoryLevel? {
-            levels.first { names.contains($0.name) } ?? (levels.count > fallbackIndex ? levels[fallbackIndex] : nil)
+        let vectorUnit = try need(vector, "vector unit", suggestion: "add a <unit kind=\"vector\"> (the FP32 lanes of an SM)")
+        vectorRate = max(rate(vectorUnit), 1e-9)
+        // Exp and divide run on the unit that lists them; a unit without a special-function unit
+        // runs them through its issue cost.
+        func rate(of op: CostClass) throws -> Double {
+            let unit = try need(profile.units(for: op).first(where: { $0.kind == .specialFunction }) ?? profile.units(for: op).first,
+                                "unit that runs \(op.rawValue)", suggestion: "list \(op.rawValue) in the <operations> of a unit (an sfu, or the vector unit with an <issueCost>)")
+            return rate(unit) / unit.issueSlots(for: op)
         }
-        let l2 = level(["l2", "llc", "global-buffer"], fallbackIndex: 1) ?? main
-        let smem = level(["smem", "shared", "shared-memory", "scratchpad"], fallbackIndex: 2) ?? l2
-        let regs = level(["registers", "register-file", "rf"], fallbackIndex: 3) ?? smem
+        specialFunctionRate = try rate(of: .specialFunction)
+        divideRate = try rate(of: .divide)
+        let levels = profile.memoryLevels
+        let main = try need(levels.first, "memory level", suggestion: "add the <memory> levels, outermost (HBM) first")
+        guard levels.count >= 4 else {
+            throw SimpleInputError("profile '\(profile.name)' (/profile) has \(levels.count) memory level(s); the GPU model needs four: DRAM, L2, shared memory, registers",
+                                   at: profile.location, suggestion: "list <memory> elements outermost first: hbm, l2, smem, registers (as in nvidia-h100-sxm.xml)")
+        }
+        let l2 = levels[1], smem = levels[2], regs = levels[3]
+        self.levels = GPUStorageLevels(dram: main.name, l2: l2.name, shared: smem.name, registers: regs.name)
         dramBandwidth = main.sustainedBandwidth
         dramLatency = main.latencySeconds
         l2Capacity = l2.aggregateCapacity
@@ -114,6 +155,40 @@ public struct GPUMachine: Sendable {
         energyPerSharedMemoryByte = smem.readEnergyPerBit * 8
         energyPerL2Byte = l2.readEnergyPerBit * 8
         energyPerDRAMByte = (main.readEnergyPerBit + main.writeEnergyPerBit) * 4
+        guard profile.hasExplicitProcessorCount else {
+            throw SimpleInputError("profile '\(profile.name)' (/profile) gives no <processors>; the GPU model spreads thread blocks over the SMs",
+                                   at: profile.location, suggestion: "add <processors>N</processors> (the number of SMs; 132 on an H100)")
+        }
+        l2ResidentFraction = try parameter("l2-resident-fraction", example: "0.5")
+        maxThreadBlocksPerSM = max(1, Int(try parameter("max-thread-blocks-per-sm", example: "32")))
+        maxThreadsPerSM = max(32, Int(try parameter("max-threads-per-sm", example: "2048")))
+        paddingMACEnergyFraction = try parameter("padding-mac-energy-fraction", example: "0.6")
+        registerHeadroom = try parameter("register-headroom", example: "0.75")
+        minimumClockRatio = min(1, try parameter("minimum-clock", example: "792 MHz") / profile.clockHz)
+        var steps: [String: Double] = [:]
+        for preset in KernelPreset.allCases where preset != .auto {
+            steps[preset.rawValue] = try parameter("\(preset.rawValue).combine-step", example: "0.55 us")
+        }
+        combineStepSeconds = steps
+        gatherOverheadBytes = try parameter("gather-overhead", example: "64 B")
+    }
+
+    /// What one SM offers a thread block.
+    public var sm: SMResources {
+        SMResources(processors: processors, registerFileBytes: registerFileBytes, sharedMemoryBytes: sharedMemoryCapacity,
+                    maxThreadBlocks: maxThreadBlocksPerSM, maxThreads: maxThreadsPerSM)
+    }
+
+    /// Thread blocks of `mapping` resident on one SM at once: limited by the SM's block and thread
+    /// slots, its register file and its shared memory.
+    public func residentBlocksPerSM(_ mapping: AttentionMapping, headDim e: Int, valueDim f: Int, elementBytes: Double) -> Int {
+        sm.residentBlocks(mapping, headDim: e, valueDim: f, elementBytes: elementBytes)
+    }
+
+    /// Why this machine cannot run `mapping` (nil when it can).
+    public func refusal(_ mapping: AttentionMapping, shape: AttentionShape, elementBytes: Double = 2) -> String? {
+        mapping.refusal(shape: shape, matrixPaths: matrixPaths, sharedMemoryBytes: sharedMemoryCapacity,
+                        registerFileBytes: registerFileBytes, elementBytes: elementBytes)
     }
 
     /// Energy of one MAC on `path` (the default path if unknown).

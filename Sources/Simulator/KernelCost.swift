@@ -43,13 +43,12 @@ public struct KernelCost: Sendable, Hashable {
 /// voltage floor, where the H100 runs when capped — fit in Calibration/README.md), so power falls
 /// linearly with the clock while the work is compute-bound.
 public enum PowerCapping {
-    /// Lowest clock ratio considered (the GPU's minimum sustained clock under load).
-    public static let minimumRatio = 0.4
-
-    public static func clockRatio(kernels: [KernelCost], idleWatts: Double, limitWatts: Double) -> Double {
+    /// `minimumRatio`: the lowest clock ratio considered (the machine's minimum sustained clock
+    /// under load, a profile parameter).
+    public static func clockRatio(kernels: [KernelCost], idleWatts: Double, limitWatts: Double, minimumRatio: Double) -> Double {
         var energy = 0.0
         for k in kernels { energy += k.onChipEnergy + k.dramEnergy }
-        return clockRatio(energy: energy, idleWatts: idleWatts, limitWatts: limitWatts) { r in
+        return clockRatio(energy: energy, idleWatts: idleWatts, limitWatts: limitWatts, minimumRatio: minimumRatio) { r in
             var time = 0.0
             for k in kernels { time += k.seconds(clockRatio: r) }
             return time
@@ -57,13 +56,13 @@ public enum PowerCapping {
     }
 
     /// Single-kernel form without an array (the mapper's hot path).
-    public static func clockRatio(kernel k: KernelCost, idleWatts: Double, limitWatts: Double) -> Double {
-        clockRatio(energy: k.onChipEnergy + k.dramEnergy, idleWatts: idleWatts, limitWatts: limitWatts) { k.seconds(clockRatio: $0) }
+    public static func clockRatio(kernel k: KernelCost, idleWatts: Double, limitWatts: Double, minimumRatio: Double) -> Double {
+        clockRatio(energy: k.onChipEnergy + k.dramEnergy, idleWatts: idleWatts, limitWatts: limitWatts, minimumRatio: minimumRatio) { k.seconds(clockRatio: $0) }
     }
 
     /// The largest r ≤ 1 with idle + energy / time(r) ≤ limit; time(r) decreases with r.
     @inline(__always)
-    static func clockRatio(energy: Double, idleWatts: Double, limitWatts: Double, time: (Double) -> Double) -> Double {
+    static func clockRatio(energy: Double, idleWatts: Double, limitWatts: Double, minimumRatio: Double, time: (Double) -> Double) -> Double {
         guard limitWatts > idleWatts, energy > 0 else { return 1 }
         // Power stays under the limit while the run takes at least this long.
         let neededSeconds = energy / (limitWatts - idleWatts)

@@ -29,21 +29,20 @@ public enum MappingSearch {
     public static func best(shape: AttentionShape, algorithm: AttentionAlgorithm, machine: GPUMachine,
                             objective: Objective) -> Outcome {
         let candidates = AttentionMapper.candidates(
-            shape: shape, processors: machine.processors, matrixPaths: machine.matrixRate.keys.sorted(),
-            sharedMemoryBytes: machine.sharedMemoryCapacity, registerFileBytes: machine.registerFileBytes)
+            shape: shape, sm: machine.sm, matrixPaths: machine.matrixPaths, registerHeadroom: machine.registerHeadroom)
         let engine = RooflineEngine()
         var best: Outcome?
         var bestScore = Double.infinity
         for mapping in candidates {
             let costs = algorithm.costs(atKeyTile: mapping.blockKV, shape: shape)
-            let (t, e) = engine.estimate(shape: shape, costs: costs, mapping: mapping, machine: machine)
+            let (t, e) = engine.estimate(shape: shape, costs: costs, mapping: mapping, machine: machine, tensors: algorithm.tensors)
             let score = objective.score(seconds: t, joules: e)
             if score < bestScore {
                 bestScore = score
                 best = Outcome(mapping: mapping, seconds: t, joules: e, candidatesEvaluated: candidates.count)
             }
         }
-        let fallback = AttentionMapper.mapping(preset: .fa2, shape: shape, processors: machine.processors)
+        let fallback = AttentionMapper.mapping(preset: .fa2, shape: shape, sm: machine.sm)
         return best ?? Outcome(mapping: fallback, seconds: .infinity, joules: .infinity, candidatesEvaluated: 0)
     }
 }

@@ -20,7 +20,7 @@ struct PatternTileCounts {
     var indexBytes: Double = 0
 
     init(pattern: SparsePattern, shape: AttentionShape, rows: Int, keys: Int, blockQ: Int, blockKV: Int,
-         threadBlocksInFlight: Int) {
+         threadBlocksInFlight: Int, rowsAtLastPosition: Bool) {
         let nq = Swift.max(1, (rows + blockQ - 1) / blockQ)
         let nk = Swift.max(1, (keys + blockKV - 1) / blockKV)
         if let decode = pattern.decode {
@@ -29,7 +29,7 @@ struct PatternTileCounts {
             indexBytes = decode.isDynamic ? decode.tokensRead(kvLen: keys) / Double(decode.pageTokens) * 4 : 0
             return
         }
-        let decodeRows = shape.isDecode
+        let decodeRows = rowsAtLastPosition
         let offset = Swift.max(0, keys - shape.qLen)
         // Without a local window or a causal limit every row block keeps the same structure (sink,
         // stripes): one sample stands for all of them.

@@ -9,23 +9,47 @@ extension RooflineEngine {
     public func attentionKernels(shape: AttentionShape, algorithm: AttentionAlgorithm, mapping: AttentionMapping,
                                  machine: GPUMachine, elementBytes: Double = 2) -> [KernelCost] {
         switch algorithm {
-        case let .onePass(costsAtTile):
+        case let .onePass(costsAtTile, tensors, _):
             let model = AttentionKernelModel(machine: machine, shape: shape, mapping: mapping,
-                                             costs: costsAtTile(mapping.blockKV), elementBytes: elementBytes)
-            var kernels = [model.cost()]
-            if let combine = model.combineCost() { kernels.append(combine) }
-            return kernels
+                                             costs: costsAtTile(mapping.blockKV), elementBytes: elementBytes, tensors: tensors)
+            return model.kernels()
         case let .perPass(_, passes):
             return passes.map { PassKernelModel(machine: machine, work: $0, path: mapping.matrixPath).cost() }
         }
     }
 
-    /// The mapping's loop nest, or the list of pass kernels of a multi-pass cascade.
-    static func loopNest(algorithm: AttentionAlgorithm, mapping: AttentionMapping) -> String {
-        if case let .perPass(_, passes) = algorithm {
+    /// The mapping as text: the cascade's Einsums with their binding, the fusion groups (kernels),
+    /// the loop nest per level and the traffic per level — or the pass kernels of a multi-pass cascade.
+    static func loopNest(algorithm: AttentionAlgorithm, mapping: AttentionMapping, shape: AttentionShape,
+                         machine: GPUMachine, elementBytes: Double) -> String {
+        switch algorithm {
+        case let .perPass(_, passes):
             return passes.enumerated().map { "kernel \($0.offset + 1): \($0.element.name) (DRAM round trip)" }.joined(separator: "\n")
+        case let .onePass(costs, tensors, cascade):
+            let model = AttentionKernelModel(machine: machine, shape: shape, mapping: mapping, costs: costs(mapping.blockKV),
+                                             elementBytes: elementBytes, tensors: tensors)
+            let layout = model.layout()
+            var lines: [String] = []
+            if let cascade {
+                lines.append("cascade \(cascade.name): \(cascade.einsums.count) Einsums, one fusion group (1 pass: intermediates stay in registers and shared memory)")
+                if let bindings = try? EinsumBinding.bind(cascade, to: machine.profile) {
+                    lines.append("binding:")
+                    lines.append(MappingText.bindings(bindings))
+                }
+            }
+            let t = mapping.traits
+            lines.append("kernel \(mapping.splitKernel ? t.kernelName + " split-KV" : t.kernelName): \(mapping.blockQ)x\(mapping.blockKV) tiles on \(mapping.matrixPath), "
+                + "\(mapping.threadBlocks) thread blocks (\(layout.inFlight) in flight), softmax overlap \(t.softmaxOverlap)"
+                + (mapping.packsGroups ? ", GQA group packed into rows" : "") + (mapping.realRowsPerTile < mapping.blockQ ? ", \(mapping.realRowsPerTile) real rows of \(mapping.blockQ)" : ""))
+            lines.append("loop nest:")
+            lines.append(MappingText.nest(layout.nest))
+            lines.append("traffic (dense iteration space; the mask visits \(Int(layout.schedule.totalTiles.rounded())) key tiles per head):")
+            lines.append(MappingText.traffic(layout.reuse))
+            if mapping.splits > 1 {
+                lines.append("combine Einsum (its own kernel): AV = Σ_ms exp(lse_ms − lse) · AV.partial_ms over \(mapping.splits) splits")
+            }
+            return lines.joined(separator: "\n")
         }
-        return mapping.loopNest
     }
 
     /// One cuBLAS-like GEMM kernel (tile shape chosen under the power limit).

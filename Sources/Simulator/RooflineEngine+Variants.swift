@@ -17,7 +17,7 @@ extension RooflineEngine {
             return PassKernelModel(machine: machine, work: work, path: mapping.matrixPath).cost()
         }
         var loop = predictor.map { "kernel: \(Self.predictorKernelPrefix)\($0.name) (DRAM round trip)" }
-        if case let .pattern(pattern) = shape.mask, let selection = pattern.decode, mapping.decode {
+        if case let .pattern(pattern) = shape.mask, let selection = pattern.decode, shape.isDecode {
             let model = TokenGatherDecodeModel(machine: machine, shape: shape, mapping: mapping, selection: selection,
                                                costs: algorithm.costs(atKeyTile: mapping.blockKV, shape: shape),
                                                elementBytes: elementBytes)
@@ -25,7 +25,7 @@ extension RooflineEngine {
             loop.append("kernel: decode attention over \(Int(selection.tokensRead(kvLen: shape.kvLen).rounded(.up))) selected tokens per KV head")
         } else {
             kernels += attentionKernels(shape: shape, algorithm: algorithm, mapping: mapping, machine: machine, elementBytes: elementBytes)
-            loop.append(Self.loopNest(algorithm: algorithm, mapping: mapping))
+            loop.append(Self.loopNest(algorithm: algorithm, mapping: mapping, shape: shape, machine: machine, elementBytes: elementBytes))
         }
         return (kernels, loop.joined(separator: "\n"))
     }
@@ -37,7 +37,7 @@ extension RooflineEngine {
                                              predictor: predictor, elementBytes: elementBytes)
         let predictorFlops = predictor.reduce(0) { $0 + 2 * $1.operations[.matrixMAC] }
         return finish(kernels: kernels, machine: machine, kernelName: mapping.traits.preset.rawValue,
-                      flops: shape.flops + predictorFlops, compulsoryBytes: shape.compulsoryBytes(elementBytes: elementBytes),
+                      flops: algorithm.flops(shape: shape, keyTile: mapping.blockKV) + predictorFlops, compulsoryBytes: shape.compulsoryBytes(elementBytes: elementBytes),
                       loopNest: loop)
     }
 }

@@ -1,11 +1,15 @@
 import EinsimCore
+import EinsumIR
 import HardwareModel
 import Mapper
 
 /// How an attention call is computed: which cascade, fused how.
 public enum AttentionAlgorithm: Sendable, Hashable {
-    /// Cascade 5, one fused kernel; per-score costs from the cascade at the mapping's key tile.
-    case onePass(costsAtTile: @Sendable (Int) -> ScoreCosts)
+    /// A 1-pass cascade, one fused kernel: per-score costs from the cascade at the mapping's key
+    /// tile, traffic from the cascade's inputs and outputs (`tensors`); `cascade` is kept for
+    /// reports (`einsim map` lists its Einsums).
+    case onePass(costsAtTile: @Sendable (Int) -> ScoreCosts, tensors: [AttentionTensor] = AttentionTensor.standard,
+                 cascade: Cascade? = nil)
     /// A multi-pass cascade: one kernel per pass, with its operation counts and the bytes that
     /// cross its boundaries (intermediates round-trip through DRAM).
     case perPass(name: String, passes: [PassWork])
@@ -24,14 +28,28 @@ public enum AttentionAlgorithm: Sendable, Hashable {
     /// Per-score costs at a key tile of `m0` keys (for per-pass algorithms, the 1-pass closed form
     /// is used only to rank tile shapes; their kernels are costed pass by pass).
     public func costs(atKeyTile m0: Int, shape: AttentionShape) -> ScoreCosts {
-        if case let .onePass(f) = self { return f(m0) }
+        if case let .onePass(f, _, _) = self { return f(m0) }
         return ScoreCosts.onePassAttention(e: shape.headDim, f: shape.valueDim, m0: m0, m: shape.kvLen)
     }
 
     /// The 1-pass cascade's closed-form costs (the oracle of the IR-derived ones).
     public static func closedFormOnePass(shape: AttentionShape) -> AttentionAlgorithm {
         let e = shape.headDim, f = shape.valueDim, m = shape.kvLen
-        return .onePass { m0 in ScoreCosts.onePassAttention(e: e, f: f, m0: m0, m: m) }
+        return .onePass(costsAtTile: { m0 in ScoreCosts.onePassAttention(e: e, f: f, m0: m0, m: m) })
+    }
+
+    /// The tensors a fused kernel of this algorithm reads and writes.
+    public var tensors: [AttentionTensor] {
+        if case let .onePass(_, tensors, _) = self { return tensors }
+        return AttentionTensor.standard
+    }
+
+    /// Useful FLOPs of the call: 2 per matrix MAC of the cascade, kept scores only.
+    public func flops(shape: AttentionShape, keyTile m0: Int) -> Double {
+        switch self {
+        case .onePass: return 2 * shape.keptScores * costs(atKeyTile: m0, shape: shape).macs
+        case let .perPass(_, passes): return 2 * passes.reduce(0) { $0 + $1.operations[.matrixMAC] } * shape.keptFraction
+        }
     }
 }
 
@@ -56,23 +74,27 @@ public struct RooflineEngine: Sendable {
     public func evaluate(shape: AttentionShape, algorithm: AttentionAlgorithm, mapping: AttentionMapping,
                          machine: GPUMachine, elementBytes: Double = 2) -> SimulationResult {
         let kernels = attentionKernels(shape: shape, algorithm: algorithm, mapping: mapping, machine: machine, elementBytes: elementBytes)
-        let loop = Self.loopNest(algorithm: algorithm, mapping: mapping)
+        let loop = Self.loopNest(algorithm: algorithm, mapping: mapping, shape: shape, machine: machine, elementBytes: elementBytes)
         return finish(kernels: kernels, machine: machine, kernelName: mapping.traits.preset.rawValue,
-                      flops: shape.flops, compulsoryBytes: shape.compulsoryBytes(elementBytes: elementBytes), loopNest: loop)
+                      flops: algorithm.flops(shape: shape, keyTile: mapping.blockKV),
+                      compulsoryBytes: Self.compulsoryBytes(algorithm.tensors, shape: shape, elementBytes: elementBytes), loopNest: loop)
     }
 
     /// Latency and energy only (no breakdowns): the mapper's inner loop.
     public func estimate(shape: AttentionShape, costs: ScoreCosts, mapping: AttentionMapping,
-                         machine: GPUMachine, elementBytes: Double = 2) -> (seconds: Double, joules: Double) {
-        let model = AttentionKernelModel(machine: machine, shape: shape, mapping: mapping, costs: costs, elementBytes: elementBytes)
-        let main = model.cost()
-        if let combine = model.combineCost() {
+                         machine: GPUMachine, tensors: [AttentionTensor] = AttentionTensor.standard,
+                         elementBytes: Double = 2) -> (seconds: Double, joules: Double) {
+        let model = AttentionKernelModel(machine: machine, shape: shape, mapping: mapping, costs: costs, elementBytes: elementBytes,
+                                         tensors: tensors)
+        let layout = model.layout()
+        let main = model.cost(layout: layout)
+        if let combine = model.combineCost(layout: layout) {
             let kernels = [main, combine]
-            let r = PowerCapping.clockRatio(kernels: kernels, idleWatts: machine.idleWatts, limitWatts: machine.limitWatts)
+            let r = PowerCapping.clockRatio(kernels: kernels, idleWatts: machine.idleWatts, limitWatts: machine.limitWatts, minimumRatio: machine.minimumClockRatio)
             let t = main.seconds(clockRatio: r) + combine.seconds(clockRatio: r)
             return (t, main.onChipEnergy + main.dramEnergy + combine.onChipEnergy + combine.dramEnergy + machine.idleWatts * t)
         }
-        let r = PowerCapping.clockRatio(kernel: main, idleWatts: machine.idleWatts, limitWatts: machine.limitWatts)
+        let r = PowerCapping.clockRatio(kernel: main, idleWatts: machine.idleWatts, limitWatts: machine.limitWatts, minimumRatio: machine.minimumClockRatio)
         let t = main.seconds(clockRatio: r)
         return (t, main.onChipEnergy + main.dramEnergy + machine.idleWatts * t)
     }
@@ -84,10 +106,28 @@ public struct RooflineEngine: Sendable {
                       compulsoryBytes: gemm.compulsoryBytes, loopNest: cost.name)
     }
 
+    /// Bytes of every input read and output written once.
+    public static func compulsoryBytes(_ tensors: [AttentionTensor], shape: AttentionShape, elementBytes: Double) -> Double {
+        tensors.reduce(0) { acc, t in
+            var elements = t.otherElements
+            for r in t.ranks {
+                switch r {
+                case .batch: elements *= Double(shape.batch)
+                case .head: elements *= Double(t.perKVHead ? shape.kvHeads : shape.heads)
+                case .query: elements *= Double(shape.qLen)
+                case .key: elements *= Double(shape.kvLen)
+                case .qkDim: elements *= Double(shape.headDim)
+                case .valueDim: elements *= Double(shape.valueDim)
+                }
+            }
+            return acc + elements * (t.bytesPerElement ?? elementBytes)
+        }
+    }
+
     /// Combines kernels run back to back: one clock ratio for the sequence under the power limit.
     public func finish(kernels: [KernelCost], machine: GPUMachine, kernelName: String, flops: Double,
                        compulsoryBytes: Double, loopNest: String) -> SimulationResult {
-        let r = PowerCapping.clockRatio(kernels: kernels, idleWatts: machine.idleWatts, limitWatts: machine.limitWatts)
+        let r = PowerCapping.clockRatio(kernels: kernels, idleWatts: machine.idleWatts, limitWatts: machine.limitWatts, minimumRatio: machine.minimumClockRatio)
         var latency = 0.0, dynamic = 0.0, dram = 0.0, l2 = 0.0, smem = 0.0
         var resourceTotals = ResourceTimes()
         var breakdown: [SimulationResult.KernelBreakdown] = []

@@ -18,12 +18,14 @@ struct TileSchedule {
     /// Block-index (metadata) bytes read per (batch, head) for data-dependent selections.
     var indexBytes: Double = 0
 
-    /// Schedule for `rows` query rows (already packed for GQA in decode) against `keys` keys.
-    init(shape: AttentionShape, rows: Int, keys: Int, blockQ: Int, blockKV: Int, threadBlocksInFlight: Int) {
+    /// Schedule for `rows` query rows against `keys` keys. `rowsAtLastPosition`: every row is a
+    /// query at the last position (a single query per head, or GQA heads packed into rows).
+    init(shape: AttentionShape, rows: Int, keys: Int, blockQ: Int, blockKV: Int, threadBlocksInFlight: Int,
+         rowsAtLastPosition: Bool) {
         let nq = max(1, ceilDiv(rows, blockQ))
         let nk = max(1, ceilDiv(keys, blockKV))
         rowBlocks = nq
-        let decode = shape.isDecode
+        let decode = rowsAtLastPosition
         // Causal offset: query i sees keys ≤ i + (Lkv − Lq) (bottom-right aligned).
         let offset = keys - shape.qLen
         func window(_ lo: Int, _ hi: Int) -> (Double, Double) {
@@ -88,7 +90,8 @@ struct TileSchedule {
             uniformFlag = false
         case let .pattern(pattern):
             let counts = PatternTileCounts(pattern: pattern, shape: shape, rows: rows, keys: keys, blockQ: blockQ,
-                                           blockKV: blockKV, threadBlocksInFlight: threadBlocksInFlight)
+                                           blockKV: blockKV, threadBlocksInFlight: threadBlocksInFlight,
+                                           rowsAtLastPosition: rowsAtLastPosition)
             total = counts.total; maxT = counts.max; partial = counts.partial; uniformFlag = counts.uniform
             indexBytes = counts.indexBytes
         }

@@ -18,10 +18,6 @@ struct TokenGatherDecodeModel {
     let costs: ScoreCosts
     let elementBytes: Double
 
-    /// Bus-time overhead per non-contiguous chunk, in bytes of streaming transfer. A lead (not
-    /// measured on the calibration device): HBM3 random 32 B sector reads reach about a third of
-    /// the streaming bandwidth on recent GPUs, i.e. about two sectors of overhead per access.
-    static let gatherOverheadBytes = 64.0
 
     /// Bytes moved and the bus-time-equivalent bytes of reading the selected K and V of one
     /// (batch, KV head).
@@ -38,23 +34,26 @@ struct TokenGatherDecodeModel {
         let g = Double(selection.pageTokens)
         let chunks = (tokens / g).rounded(.up)
         let moved = chunks * (rounded(g * kRow) + rounded(g * vRow))
-        return (moved, moved + 2 * chunks * Self.gatherOverheadBytes)
+        return (moved, moved + 2 * chunks * machine.gatherOverheadBytes)
     }
 
     func kernels() -> [KernelCost] {
         var reduced = shape
         reduced.mask = .dense
         reduced.kvLen = max(1, Int(selection.tokensRead(kvLen: shape.kvLen).rounded(.up)))
-        let m = AttentionMapper.mapping(traits: mapping.traits, shape: reduced, processors: machine.processors)
+        let m = AttentionMapper.mapping(traits: mapping.traits, shape: reduced, sm: machine.sm)
         let model = AttentionKernelModel(machine: machine, shape: reduced, mapping: m, costs: costs, elementBytes: elementBytes)
-        var main = model.cost()
+        let layout = model.layout()
+        var main = model.cost(layout: layout)
         let b = Double(shape.batch)
         let (moved, busTime) = gatherBytes()
         let heads = b * Double(shape.kvHeads)
-        let qo = b * Double(shape.heads * shape.qLen * (shape.headDim + shape.valueDim)) * elementBytes
+        // Q read; O written here, or by the combine kernel when the keys are split.
+        let qo = b * Double(shape.heads * shape.qLen * (shape.headDim + (m.splits > 1 ? 0 : shape.valueDim))) * elementBytes
         let index = selection.isDynamic ? heads * selection.tokensRead(kvLen: shape.kvLen) / Double(selection.pageTokens) * 4 : 0
         // Split-KV partial outputs and log-sum-exps (fp32), written and read back by the combine.
-        let extra = m.splits > 1 ? 2 * b * Double(shape.heads * shape.qLen * (shape.valueDim + 1) * m.splits) * 4 : 0
+        // Split-KV partial outputs and log-sum-exps (fp32) written here, read back by the combine.
+        let extra = m.splits > 1 ? b * Double(shape.heads * shape.qLen * (shape.valueDim + 1) * m.splits) * 4 : 0
         let dram = qo + heads * moved + index + extra
         main.name += selection.isDynamic ? " (gathered: \(selection.pageTokens == 1 ? "tokens" : "pages of \(selection.pageTokens)"))" : " (window + retrieval heads)"
         main.memorySeconds = (qo + heads * busTime + index + extra) / machine.dramBandwidth
@@ -62,7 +61,7 @@ struct TokenGatherDecodeModel {
         main.dramBytes = dram
         main.resources.dram = main.memorySeconds
         var result = [main]
-        if let combine = model.combineCost() { result.append(combine) }
+        if let combine = model.combineCost(layout: layout) { result.append(combine) }
         return result
     }
 }

@@ -24,7 +24,7 @@ let shapes: [AttentionShape] = [
     AttentionShape(batch: 1, heads: 32, kvHeads: 8, qLen: 1, kvLen: 131072, headDim: 128),
     AttentionShape(batch: 1, heads: 16, qLen: 1 << 20, headDim: 128),
 ]
-let mappings = shapes.map { AttentionMapper.mapping(preset: .fa2, shape: $0, processors: machine.processors) }
+let mappings = shapes.map { AttentionMapper.mapping(preset: .fa2, shape: $0, sm: machine.sm) }
 let costs = shapes.map { ScoreCosts.onePassAttention(e: $0.headDim, f: $0.valueDim, m0: 64, m: $0.kvLen) }
 var sink = 0.0
 print(measure("roofline evaluations (estimate, 1 core)", unit: "evaluations") {

@@ -35,8 +35,8 @@ import Testing
         // 4 query heads per KV head packed into 64-row tiles: executed MACs ≫ useful MACs.
         let shape = AttentionShape(batch: 1, heads: 32, kvHeads: 8, qLen: 1, kvLen: 65536, headDim: 128)
         let m = try Fixtures.machine()
-        let mapping = AttentionMapper.mapping(preset: .fa2, shape: shape, processors: m.processors)
-        #expect(mapping.decode && mapping.blockQ == 64 && mapping.realRowsPerTile == 4)
+        let mapping = AttentionMapper.mapping(preset: .fa2, shape: shape, sm: m.sm)
+        #expect(mapping.splitKernel && mapping.packsGroups && mapping.blockQ == 64 && mapping.realRowsPerTile == 4)
         let r = Experiment.simulateAttention(shape: shape, preset: .fa2, machine: m)
         #expect(r.energyByComponent["matrix", default: 0] > 0)
         #expect(r.dramBytes >= shape.compulsoryBytes())

@@ -57,16 +57,22 @@ public struct KernelTraits: Sendable, Hashable {
     public var decodeBlockKV: Int
     public var decodeMatrixPath: String
     public var splitKV: Bool
+    /// Warps per thread block of the split-KV kernel (nil: as the regular kernel). cuDNN's
+    /// `…_16x128x128_1x4x1` lean kernel has 4.
+    public var decodeWarps: Int? = nil
+    /// How the kernel decides to split the key rank (see ``SplitPolicy``).
+    public var splitPolicy: SplitPolicy = .flashAttention2
     public var maxSplits: Int
-    /// Latency of one dependent step of the split-KV combine (per split), in seconds.
-    public var combineStepSeconds: Double
+
+    /// The kernel family whose implementation properties this mapping shares: the preset, or for
+    /// a searched mapping the family its template came from (wgmma: fa3, otherwise fa2).
+    public var family: KernelPreset { preset != .auto ? preset : (matrixPath == "wgmma" ? .fa3 : .fa2) }
 
     public init(
         preset: KernelPreset, kernelName: String, matrixPath: String, blockQ: Int, blockKV: Int,
         warps: Int, registersPerThread: Int, stages: Int, softmaxOverlap: Double,
         extraALUOpsPerScore: Double, sharedMemoryReadsPerTile: Double, decodeBlockQ: Int,
-        decodeBlockKV: Int, decodeMatrixPath: String, splitKV: Bool, maxSplits: Int,
-        combineStepSeconds: Double
+        decodeBlockKV: Int, decodeMatrixPath: String, splitKV: Bool, maxSplits: Int
     ) {
         self.preset = preset; self.kernelName = kernelName; self.matrixPath = matrixPath
         self.blockQ = blockQ; self.blockKV = blockKV; self.warps = warps
@@ -74,6 +80,21 @@ public struct KernelTraits: Sendable, Hashable {
         self.softmaxOverlap = softmaxOverlap; self.extraALUOpsPerScore = extraALUOpsPerScore
         self.sharedMemoryReadsPerTile = sharedMemoryReadsPerTile; self.decodeBlockQ = decodeBlockQ
         self.decodeBlockKV = decodeBlockKV; self.decodeMatrixPath = decodeMatrixPath
-        self.splitKV = splitKV; self.maxSplits = maxSplits; self.combineStepSeconds = combineStepSeconds
+        self.splitKV = splitKV; self.maxSplits = maxSplits
     }
+}
+
+/// When and how far a kernel family splits the key rank over thread blocks.
+public enum SplitPolicy: String, Sendable, Hashable {
+    /// FlashAttention-2's `num_splits_heuristic` at every q_len, given 2 × the SMs (its split
+    /// kernel keeps two 128-thread blocks per SM); measured on an H200
+    /// (`Calibration/results/h200-dispatch-2026-12-01.jsonl`: 29 splits at B1 H32/8 1×32768,
+    /// 7 at 2-64 queries, 4 at 65-128, 2 at 256 and at B16 decode, none at B32 decode).
+    case flashAttention2
+    /// cuDNN: only a single query per head takes its split ("lean attention") kernel, and only
+    /// when the grid leaves SMs idle (< 80%); it splits into the largest power of two of blocks
+    /// ≤ 2 × SMs / grid. Two or more queries run the prefill kernel unsplit. Inferred from the
+    /// measured grids (same file: 32, 8, 4 splits at B1, B4, B8 decode over 8 KV heads; none at
+    /// B16; 32 CTAs for 2-128 queries of 32 heads).
+    case leanAttention
 }

@@ -23,3 +23,16 @@ public enum SplitKVHeuristic {
         return 1
     }
 }
+
+extension SplitKVHeuristic {
+    /// cuDNN's lean-attention split (``SplitPolicy/leanAttention``): none when the grid fills 80%
+    /// of the SMs, else the largest power of two ≤ 2 × SMs / grid (at most the key blocks).
+    public static func leanSplits(gridBlocks: Int, processors: Int, keyBlocks: Int, maxSplits: Int) -> Int {
+        guard gridBlocks > 0, processors > 0, keyBlocks > 1 else { return 1 }
+        if Double(gridBlocks) >= 0.8 * Double(processors) { return 1 }
+        let target = max(1, min(maxSplits, keyBlocks, 2 * processors / gridBlocks))
+        var s = 1
+        while s * 2 <= target { s *= 2 }
+        return s
+    }
+}

@@ -21,14 +21,17 @@ extension KernelPreset {
                 blockQ: bq, blockKV: bk, warps: 4, registersPerThread: 255, stages: 1,
                 softmaxOverlap: 0.0, extraALUOpsPerScore: 2, sharedMemoryReadsPerTile: 4,
                 decodeBlockQ: 64, decodeBlockKV: decodeKV, decodeMatrixPath: "mma.sync",
-                splitKV: true, maxSplits: 128, combineStepSeconds: 0.55e-6)
+                splitKV: true, maxSplits: 128)
         case .cudnn:
-            return KernelTraits(
+            var t = KernelTraits(
                 preset: .cudnn, kernelName: "sdpa_sm90_flash_fprop_wgmma_f16_64x128x\(d)", matrixPath: "wgmma",
                 blockQ: 128, blockKV: 128, warps: 12, registersPerThread: 168, stages: 2,
                 softmaxOverlap: 0.6, extraALUOpsPerScore: 2, sharedMemoryReadsPerTile: 2,
                 decodeBlockQ: 16, decodeBlockKV: 128, decodeMatrixPath: "mma.sync",
-                splitKV: true, maxSplits: 128, combineStepSeconds: 0.1e-6)
+                splitKV: true, maxSplits: 128)
+            t.splitPolicy = .leanAttention
+            t.decodeWarps = 4
+            return t
         case .flex:
             // Inductor's H100 bf16 forward defaults: (BLOCK_M, BLOCK_N, warps) = (128, 128, 4) at
             // d = 64, (128, 64, 8) at d = 128, (64, 32, 4) at d = 256; 3 stages.
@@ -38,7 +41,7 @@ extension KernelPreset {
                 blockQ: bq, blockKV: bk, warps: warps, registersPerThread: 255, stages: 3,
                 softmaxOverlap: 0.0, extraALUOpsPerScore: 6, sharedMemoryReadsPerTile: Double(max(1, bq / 64)),
                 decodeBlockQ: 64, decodeBlockKV: decodeKV, decodeMatrixPath: "mma.sync",
-                splitKV: true, maxSplits: 128, combineStepSeconds: 0.55e-6)
+                splitKV: true, maxSplits: 128)
         case .fa3:
             let (bq, bk) = d <= 64 ? (192, 128) : (d <= 128 ? (128, 128) : (128, 80))
             return KernelTraits(
@@ -46,7 +49,7 @@ extension KernelPreset {
                 blockQ: bq, blockKV: bk, warps: 12, registersPerThread: 168, stages: 2,
                 softmaxOverlap: 0.85, extraALUOpsPerScore: 2, sharedMemoryReadsPerTile: 2,
                 decodeBlockQ: 64, decodeBlockKV: decodeKV, decodeMatrixPath: "wgmma",
-                splitKV: true, maxSplits: 128, combineStepSeconds: 0.3e-6)
+                splitKV: true, maxSplits: 128)
         }
     }
 }
