@@ -16,7 +16,7 @@ for bandwidth in ["3.35TB/s", "4.8TB/s", "8TB/s"] {
         for density in [1.0, 0.25, 0.1] {
             var shape = model.attentionShape(phase: phase, seq: 32768, batch: phase == .decode ? 16 : 1)
             if density < 1 { shape.mask = .blockSparse(density: density, block: 128, keepDiagonal: true) }
-            let result = Experiment.simulateAttention(shape: shape, preset: phase == .decode ? .fa2 : .flex, machine: machine)
+            let result = try Experiment.simulateAttention(shape: shape, preset: phase == .decode ? .fa2 : .flex, machine: machine)
             let columns = [bandwidth.padding(toLength: 9, withPad: " ", startingAt: 0),
                            phase.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0),
                            Format.fixed(density, 2).padding(toLength: 7, withPad: " ", startingAt: 0),

@@ -74,7 +74,12 @@ public struct AccuracyReport: Sendable {
                 return row
             }
             row.group = "\(request.phase)/\(fields["backend"]?.string ?? "?")"
-            result = Experiment.simulateAttention(shape: request.shape, preset: request.preset, machine: machine)
+            do {
+                result = try Experiment.simulateAttention(shape: request.shape, preset: request.preset, machine: machine)
+            } catch {
+                row.skipped = "cannot predict: \(error)"
+                return row
+            }
         case "gemm":
             guard let m = fields["M"]?.int, let n = fields["N"]?.int, let k = fields["K"]?.int, m > 0, n > 0, k > 0,
                   m <= 1 << 30, n <= 1 << 30, k <= 1 << 30 else {

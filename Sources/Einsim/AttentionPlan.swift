@@ -105,7 +105,7 @@ public enum AttentionPlanner {
         let engine = RooflineEngine()
         let mapping: AttentionMapping
         if preset != .auto {
-            mapping = AttentionMapper.mapping(preset: preset, shape: shape, sm: machine.sm)
+            mapping = try Experiment.presetMapping(preset, shape: shape, machine: machine, elementBytes: elementBytes)
         } else {
             mapping = MappingSearch.best(shape: shape, algorithm: algorithm, machine: machine, objective: objective).mapping
         }

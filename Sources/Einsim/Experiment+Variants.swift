@@ -21,12 +21,12 @@ extension Experiment {
                                    suggestion: "use --phase decode, or --q-len 1 with a longer --kv-len")
         }
         guard spec.predictor != nil || decodeSelection else {
-            return simulateAttention(shape: shape, preset: preset, machine: machine, algorithm: algorithm, objective: objective)
+            return try simulateAttention(shape: shape, preset: preset, machine: machine, algorithm: algorithm, objective: objective)
         }
         let algorithm = try algorithm ?? AlgorithmResolver.resolve("1pass", shape: shape)
         let mapping: AttentionMapping
         if preset != .auto {
-            mapping = AttentionMapper.mapping(preset: preset, shape: shape, sm: machine.sm)
+            mapping = try Experiment.presetMapping(preset, shape: shape, machine: machine)
         } else {
             mapping = MappingSearch.best(shape: shape, algorithm: algorithm, machine: machine, objective: objective).mapping
         }

@@ -8,16 +8,36 @@ public enum Experiment {
     /// Simulates one attention call with a preset (or the mapper's search for `.auto`).
     public static func simulateAttention(shape: AttentionShape, preset: KernelPreset, machine: GPUMachine,
                                          algorithm: AttentionAlgorithm? = nil,
-                                         objective: Objective = .latency) -> SimulationResult {
+                                         objective: Objective = .latency) throws -> SimulationResult {
         let algorithm = algorithm ?? (try? AlgorithmResolver.resolve("1pass", shape: shape))
             ?? AttentionAlgorithm.closedFormOnePass(shape: shape)
         let engine = RooflineEngine()
         if preset != .auto {
-            let mapping = AttentionMapper.mapping(preset: preset, shape: shape, sm: machine.sm)
+            let mapping = try presetMapping(preset, shape: shape, machine: machine)
             return engine.evaluate(shape: shape, algorithm: algorithm, mapping: mapping, machine: machine)
         }
         let search = MappingSearch.best(shape: shape, algorithm: algorithm, machine: machine, objective: objective)
+        guard search.seconds.isFinite else {
+            throw SimulationError.unsupported("no attention mapping fits '\(machine.name)' (every preset and searched tile shape needs a matrix path, shared memory or registers the machine lacks)")
+        }
         return engine.evaluate(shape: shape, algorithm: algorithm, mapping: search.mapping, machine: machine)
+    }
+
+    /// The mapping `preset` pins, refused (exit status 2, bad input) when the machine lacks the
+    /// matrix path, shared memory or registers it needs — never run on another path silently.
+    public static func presetMapping(_ preset: KernelPreset, shape: AttentionShape, machine: GPUMachine,
+                                     elementBytes: Double = 2) throws -> AttentionMapping {
+        let mapping = AttentionMapper.mapping(preset: preset, shape: shape, sm: machine.sm)
+        if let why = machine.refusal(mapping, shape: shape, elementBytes: elementBytes) {
+            let runnable = KernelPreset.allCases.filter { p in
+                p != .auto && machine.refusal(AttentionMapper.mapping(preset: p, shape: shape, sm: machine.sm), shape: shape, elementBytes: elementBytes) == nil
+            }.map(\.rawValue)
+            throw SimpleInputError("--kernel \(preset.rawValue) cannot run on '\(machine.name)': \(why)",
+                                   at: machine.profile.location,
+                                   suggestion: runnable.isEmpty ? "no preset fits this machine; check its <memory> capacities and <throughput> paths"
+                                       : "use --kernel \(runnable.joined(separator: " or ")) (or auto), which this machine can run")
+        }
+        return mapping
     }
 }
 

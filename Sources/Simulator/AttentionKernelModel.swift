@@ -34,6 +34,9 @@ struct AttentionKernelModel {
         var perBlockBytes: Double
         var dramBytes: Double
         var l2Bytes: Double
+        /// Fraction of the streamed tensors' bytes that the SMs' reads take from DRAM (the rest
+        /// hit in L2: query heads of a GQA group, row blocks sharing keys).
+        var streamedDRAMFraction: Double
     }
 
     var rowsPerHead: Int { mapping.packsGroups ? shape.groupSize : shape.qLen }
@@ -54,7 +57,7 @@ struct AttentionKernelModel {
                                                  concurrentChildren: Double(inFlight))
         let reuse = ReuseAnalysis.analyze(nest, tensors: mapped, limits: [machine.levels.l2: limit])
         let lv = machine.levels
-        var streamed = 0.0, perBlock = 0.0, dram = 0.0, l2 = 0.0
+        var streamed = 0.0, perBlock = 0.0, dram = 0.0, l2 = 0.0, keyDRAM = 0.0, keyL2 = 0.0
         let nestTiles = Double(schedule.rowBlocks) * (nest.iterations(of: "m") / Double(bk)) * Double(max(1, mapping.splits))
         let visited = nestTiles > 0 ? min(1, schedule.totalTiles / nestTiles) : 1
         let padRows = Double(bq) / Double(max(1, mapping.realRowsPerTile))
@@ -62,7 +65,10 @@ struct AttentionKernelModel {
             dram += reuse.entry(t.name, lv.l2)?.parentBytes ?? 0
             if t.indexes("m") {
                 streamed += reuse.entry(t.name, lv.registers)?.tileBytes ?? 0
-                l2 += (reuse.entry(t.name, lv.shared)?.parentBytes ?? 0) * visited
+                let fromL2 = (reuse.entry(t.name, lv.shared)?.parentBytes ?? 0) * visited
+                l2 += fromL2
+                keyL2 += fromL2
+                keyDRAM += reuse.entry(t.name, lv.l2)?.parentBytes ?? 0
             } else {
                 let e = reuse.entry(t.name, lv.registers)
                 perBlock += (e?.tileBytes ?? 0) * padRows
@@ -72,7 +78,8 @@ struct AttentionKernelModel {
         let bh = Double(shape.batch * (mapping.packsGroups ? shape.kvHeads : shape.heads))
         dram += schedule.indexBytes * bh
         return Layout(schedule: schedule, nest: nest, mapped: mapped, reuse: reuse, inFlight: inFlight, resident: resident,
-                      streamedTileBytes: streamed, perBlockBytes: perBlock, dramBytes: dram, l2Bytes: l2)
+                      streamedTileBytes: streamed, perBlockBytes: perBlock, dramBytes: dram, l2Bytes: l2,
+                      streamedDRAMFraction: keyL2 > 0 ? min(1, keyDRAM / keyL2) : 1)
     }
 
     /// Cycles one tile keeps an SM busy, and the per-resource cycles behind it.
@@ -127,7 +134,7 @@ struct AttentionKernelModel {
             let activeBlocks = Double(max(1, min(blocks, slots)))
             let streamSeconds = layout.streamedTileBytes / (machine.dramBandwidth / activeBlocks)
             computeSeconds = waves * sharing * (tilesPerBlock * tileSeconds + perBlockOverheadSeconds)
-            streamingSeconds = waves * tilesPerBlock * streamSeconds
+            streamingSeconds = waves * tilesPerBlock * streamSeconds * layout.streamedDRAMFraction
         } else {
             let perBlockAverage = tilesPerHead / Double(schedule.rowBlocks) * tileSeconds + perBlockOverheadSeconds
             let largest = schedule.maxTiles * tileSeconds + perBlockOverheadSeconds

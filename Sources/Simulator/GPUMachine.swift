@@ -176,7 +176,8 @@ public struct GPUMachine: Sendable {
     /// What one SM offers a thread block.
     public var sm: SMResources {
         SMResources(processors: processors, registerFileBytes: registerFileBytes, sharedMemoryBytes: sharedMemoryCapacity,
-                    maxThreadBlocks: maxThreadBlocksPerSM, maxThreads: maxThreadsPerSM)
+                    maxThreadBlocks: maxThreadBlocksPerSM, maxThreads: maxThreadsPerSM,
+                    matrixPaths: matrixRate.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }.map(\.key))
     }
 
     /// Thread blocks of `mapping` resident on one SM at once: limited by the SM's block and thread

@@ -9,7 +9,7 @@ import Testing
         #expect(out.contains("traffic: DRAM"))
         let (s2, fused) = CLI.run(["map", "--heads", "32", "--kv-heads", "8", "--q-len", "1", "--kv-len", "65536",
                                    "--head-dim", "128", "--kernel", "fa2"])
-        #expect(s2 == 0 && fused.contains("combine kernel") && fused.contains("4 real rows of 64"))
+        #expect(s2 == 0 && fused.contains("combine Einsum") && fused.contains("4 real rows of 64"))
     }
 
     @Test func listHasEverySection() {

@@ -77,9 +77,9 @@ struct ProfileParameterTests {
         #expect(h100.parameter("padding-mac-energy-fraction") == 0.6)
         #expect(h100.parameter("register-headroom") == 0.75)
         #expect(h100.parameter("minimum-clock") == 792e6)
-        #expect(close(h100.parameter("fa2.combine-step"), 0.55e-6))
+        #expect(close(h100.parameter("fa2.combine-step"), 0.3e-6))
         #expect(close(h100.parameter("cudnn.combine-step"), 0.1e-6))
-        #expect(close(h100.parameter("flex.combine-step"), 0.55e-6))
+        #expect(close(h100.parameter("flex.combine-step"), 0.3e-6))
         #expect(close(h100.parameter("fa3.combine-step"), 0.3e-6))
         #expect(h100.parameter("gather-overhead") == 64)
         for (name, parameter) in h100.parameters {

@@ -23,12 +23,12 @@ import Testing
     @Test func threePassIsThreeKernelsAndSlowerThanFused() throws {
         let shape = AttentionShape(batch: 1, heads: 32, qLen: 8192, headDim: 128)
         let m = try Fixtures.machine()
-        let three = Experiment.simulateAttention(shape: shape, preset: .cudnn, machine: m,
+        let three = try Experiment.simulateAttention(shape: shape, preset: .cudnn, machine: m,
                                                  algorithm: try AlgorithmResolver.resolve("3pass", shape: shape))
-        let one = Experiment.simulateAttention(shape: shape, preset: .cudnn, machine: m,
+        let one = try Experiment.simulateAttention(shape: shape, preset: .cudnn, machine: m,
                                                algorithm: try AlgorithmResolver.resolve("1pass", shape: shape))
         #expect(three.kernels.count == 3)
-        let two = Experiment.simulateAttention(shape: shape, preset: .cudnn, machine: m,
+        let two = try Experiment.simulateAttention(shape: shape, preset: .cudnn, machine: m,
                                                algorithm: try AlgorithmResolver.resolve("2pass", shape: shape))
         #expect(two.kernels.count == 2)
         #expect(three.latencySeconds > one.latencySeconds)

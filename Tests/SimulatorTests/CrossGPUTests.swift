@@ -9,26 +9,26 @@ import Testing
 
     @Test func h200DecodeIsFasterByAboutTheBandwidthRatio() throws {
         let h100 = try Fixtures.machine("nvidia-h100-sxm"), h200 = try Fixtures.machine("nvidia-h200-sxm")
-        let a = Experiment.simulateAttention(shape: Self.decode, preset: .fa2, machine: h100)
-        let b = Experiment.simulateAttention(shape: Self.decode, preset: .fa2, machine: h200)
+        let a = try Experiment.simulateAttention(shape: Self.decode, preset: .fa2, machine: h100)
+        let b = try Experiment.simulateAttention(shape: Self.decode, preset: .fa2, machine: h200)
         let bandwidthRatio = h200.dramBandwidth / h100.dramBandwidth  // 4.8 / 3.35
         let speedup = a.latencySeconds / b.latencySeconds
         #expect(speedup > 0.8 * bandwidthRatio && speedup <= bandwidthRatio * 1.01, "speedup \(speedup), bandwidth ratio \(bandwidthRatio)")
         // Same compute: prefill within a few percent.
-        let p1 = Experiment.simulateAttention(shape: Self.prefill, preset: .fa2, machine: h100).latencySeconds
-        let p2 = Experiment.simulateAttention(shape: Self.prefill, preset: .fa2, machine: h200).latencySeconds
+        let p1 = try Experiment.simulateAttention(shape: Self.prefill, preset: .fa2, machine: h100).latencySeconds
+        let p2 = try Experiment.simulateAttention(shape: Self.prefill, preset: .fa2, machine: h200).latencySeconds
         #expect(relativeDifference(p2, p1) < 0.05)
     }
 
     @Test func a100IsSlowerByAboutTheComputeRatioInPrefillAndBandwidthInDecode() throws {
         let h100 = try Fixtures.machine("nvidia-h100-sxm"), a100 = try Fixtures.machine("nvidia-a100-sxm")
-        let prefillRatio = Experiment.simulateAttention(shape: Self.prefill, preset: .fa2, machine: a100).latencySeconds
+        let prefillRatio = try Experiment.simulateAttention(shape: Self.prefill, preset: .fa2, machine: a100).latencySeconds
             / Experiment.simulateAttention(shape: Self.prefill, preset: .fa2, machine: h100).latencySeconds
         // FA2 runs on mma.sync on both chips: compare that path's achieved rate.
         func rate(_ m: GPUMachine) -> Double { m.matrixRate(path: "mma.sync") * Double(m.processors) * m.clockHz }
         let computeRatio = rate(h100) / rate(a100)
         #expect(prefillRatio > 0.6 * computeRatio && prefillRatio < 1.2 * computeRatio, "prefill ratio \(prefillRatio), compute ratio \(computeRatio)")
-        let decodeRatio = Experiment.simulateAttention(shape: Self.decode, preset: .fa2, machine: a100).latencySeconds
+        let decodeRatio = try Experiment.simulateAttention(shape: Self.decode, preset: .fa2, machine: a100).latencySeconds
             / Experiment.simulateAttention(shape: Self.decode, preset: .fa2, machine: h100).latencySeconds
         let bandwidthRatio = h100.dramBandwidth / a100.dramBandwidth
         #expect(decodeRatio > 0.7 * bandwidthRatio && decodeRatio < 1.3 * bandwidthRatio, "decode ratio \(decodeRatio), bandwidth \(bandwidthRatio)")

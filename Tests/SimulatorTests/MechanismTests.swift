@@ -17,8 +17,8 @@ import Testing
         let per = 128  // fa2 rows per block at d=128
         let full = AttentionShape(batch: 1, heads: 132, qLen: per * 4, headDim: 128)
         let oneMore = AttentionShape(batch: 1, heads: 133, qLen: per * 4, headDim: 128)
-        let a = Experiment.simulateAttention(shape: full, preset: .fa2, machine: m)
-        let b = Experiment.simulateAttention(shape: oneMore, preset: .fa2, machine: m)
+        let a = try Experiment.simulateAttention(shape: full, preset: .fa2, machine: m)
+        let b = try Experiment.simulateAttention(shape: oneMore, preset: .fa2, machine: m)
         // 133/132 more work but a fifth wave: ~25% longer, not ~1%.
         #expect(b.latencySeconds / a.latencySeconds > 1.15)
     }
@@ -37,7 +37,7 @@ import Testing
         let m = try Fixtures.machine()
         let mapping = AttentionMapper.mapping(preset: .fa2, shape: shape, sm: m.sm)
         #expect(mapping.splitKernel && mapping.packsGroups && mapping.blockQ == 64 && mapping.realRowsPerTile == 4)
-        let r = Experiment.simulateAttention(shape: shape, preset: .fa2, machine: m)
+        let r = try Experiment.simulateAttention(shape: shape, preset: .fa2, machine: m)
         #expect(r.energyByComponent["matrix", default: 0] > 0)
         #expect(r.dramBytes >= shape.compulsoryBytes())
     }

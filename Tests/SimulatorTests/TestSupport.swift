@@ -14,7 +14,7 @@ enum Fixtures {
     }
 
     static func simulate(_ shape: AttentionShape, _ preset: KernelPreset = .fa2, on name: String = "nvidia-h100-sxm") throws -> SimulationResult {
-        Experiment.simulateAttention(shape: shape, preset: preset, machine: try machine(name))
+        try Experiment.simulateAttention(shape: shape, preset: preset, machine: try machine(name))
     }
 }
 

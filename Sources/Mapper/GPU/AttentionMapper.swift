@@ -27,14 +27,20 @@ public enum AttentionMapper {
 
     /// Whether FA2-style dispatch folds the GQA group into the rows of one head.
     public static func packsGroups(_ shape: AttentionShape) -> Bool {
-        if case .slidingWindow = shape.mask { return false }
+        // FA2 drops a window that covers every key (window_size_left >= seqlen_k → -1).
+        if case let .slidingWindow(w) = shape.mask, w < shape.kvLen { return false }
         return shape.qLen == 1 && shape.heads > shape.kvHeads
     }
 
     /// The mapping for explicit kernel traits (tiles, path, overlap).
-    public static func mapping(traits: KernelTraits, shape: AttentionShape, sm: SMResources,
+    public static func mapping(traits given: KernelTraits, shape: AttentionShape, sm: SMResources,
                                fusion: AttentionMapping.Fusion = .fused) -> AttentionMapping {
         let processors = sm.processors
+        var traits = given
+        if traits.portablePath, let fastest = sm.matrixPaths.first {
+            traits.matrixPath = fastest
+            if !sm.matrixPaths.contains(traits.decodeMatrixPath) { traits.decodeMatrixPath = fastest }
+        }
         let packed = packsGroups(shape)
         let rows = packed ? shape.groupSize : shape.qLen
         let headsInGrid = packed ? shape.kvHeads : shape.heads

@@ -61,9 +61,12 @@ public struct SMResources: Sendable, Hashable {
     public var sharedMemoryBytes: Double
     public var maxThreadBlocks: Int
     public var maxThreads: Int
-    public init(processors: Int, registerFileBytes: Double, sharedMemoryBytes: Double, maxThreadBlocks: Int, maxThreads: Int) {
+    /// The matrix unit's instruction paths, fastest first.
+    public var matrixPaths: [String]
+    public init(processors: Int, registerFileBytes: Double, sharedMemoryBytes: Double, maxThreadBlocks: Int, maxThreads: Int,
+                matrixPaths: [String] = []) {
         self.processors = processors; self.registerFileBytes = registerFileBytes; self.sharedMemoryBytes = sharedMemoryBytes
-        self.maxThreadBlocks = maxThreadBlocks; self.maxThreads = maxThreads
+        self.maxThreadBlocks = maxThreadBlocks; self.maxThreads = maxThreads; self.matrixPaths = matrixPaths
     }
 
     /// Resident thread blocks per SM of a kernel with `warps` warps, `registersPerThread`

@@ -25,23 +25,26 @@ extension KernelPreset {
         case .cudnn:
             var t = KernelTraits(
                 preset: .cudnn, kernelName: "sdpa_sm90_flash_fprop_wgmma_f16_64x128x\(d)", matrixPath: "wgmma",
-                blockQ: 128, blockKV: 128, warps: 12, registersPerThread: 168, stages: 2,
+                blockQ: 128, blockKV: 128, warps: 12, registersPerThread: 168, stages: d > 128 ? 1 : 2,
                 softmaxOverlap: 0.6, extraALUOpsPerScore: 2, sharedMemoryReadsPerTile: 2,
                 decodeBlockQ: 16, decodeBlockKV: 128, decodeMatrixPath: "mma.sync",
                 splitKV: true, maxSplits: 128)
             t.splitPolicy = .leanAttention
+            t.portablePath = true
             t.decodeWarps = 4
             return t
         case .flex:
             // Inductor's H100 bf16 forward defaults: (BLOCK_M, BLOCK_N, warps) = (128, 128, 4) at
             // d = 64, (128, 64, 8) at d = 128, (64, 32, 4) at d = 256; 3 stages.
             let (bq, bk, warps) = d <= 64 ? (128, 128, 4) : (d <= 128 ? (128, 64, 8) : (64, 32, 4))
-            return KernelTraits(
+            var t = KernelTraits(
                 preset: .flex, kernelName: "triton flex_attention (\(bq), \(bk), \(warps) warps, 3 stages)", matrixPath: "wgmma",
                 blockQ: bq, blockKV: bk, warps: warps, registersPerThread: 255, stages: 3,
                 softmaxOverlap: 0.0, extraALUOpsPerScore: 6, sharedMemoryReadsPerTile: Double(max(1, bq / 64)),
                 decodeBlockQ: 64, decodeBlockKV: decodeKV, decodeMatrixPath: "mma.sync",
                 splitKV: true, maxSplits: 128)
+            t.portablePath = true
+            return t
         case .fa3:
             let (bq, bk) = d <= 64 ? (192, 128) : (d <= 128 ? (128, 128) : (128, 80))
             return KernelTraits(

@@ -60,6 +60,10 @@ public struct KernelTraits: Sendable, Hashable {
     /// Warps per thread block of the split-KV kernel (nil: as the regular kernel). cuDNN's
     /// `…_16x128x128_1x4x1` lean kernel has 4.
     public var decodeWarps: Int? = nil
+    /// True when the kernel is built for whatever matrix path the target has (Triton, cuDNN's
+    /// per-architecture kernels): it runs on the machine's fastest path. False for kernels written
+    /// for one path (FA3 is Hopper's wgmma only; FA2 is mma.sync).
+    public var portablePath: Bool = false
     /// How the kernel decides to split the key rank (see ``SplitPolicy``).
     public var splitPolicy: SplitPolicy = .flashAttention2
     public var maxSplits: Int
