@@ -64,8 +64,12 @@ struct MapCommand: ParsableCommand {
         for r in try options.run() {
             emit("\(r.result.hardware) · \(r.variant) · kernel \(r.result.kernel)")
             emit(r.result.loopNest)
-            emit("traffic: DRAM \(Format.bytes(r.result.dramBytes)), L2 \(Format.bytes(r.result.l2Bytes)), shared memory \(Format.bytes(r.result.sharedMemoryBytes))")
-            for k in r.result.kernels { emit("  kernel \(k.name): \(Format.seconds(k.seconds))") }
+            let levels = r.result.bytesPerLevel.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
+            emit("traffic: " + levels.map { "\($0.key) \(Format.bytes($0.value))" }.joined(separator: ", "))
+            for k in r.result.kernels { emit("  \(r.result.einsums.isEmpty ? "kernel" : "group") \(k.name): \(Format.seconds(k.seconds))") }
+            if !r.result.utilization.isEmpty {
+                emit("utilization: " + r.result.utilization.sorted { $0.key < $1.key }.map { "\($0.key) \(Format.fixed(100 * $0.value, 1))%" }.joined(separator: ", "))
+            }
             emit("")
         }
     }

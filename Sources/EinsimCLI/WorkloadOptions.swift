@@ -19,7 +19,9 @@ struct WorkloadOptions: ParsableArguments {
     @Option(help: "1pass, 2pass, 3pass or a PATH.einsum cascade (default 1pass).") var algorithm: String?
     @Option(name: .customLong("variant"), help: "dense | block-sparse:density=D,block=B | sliding-window:window=W | top-k:… | neighborhood:… (see 'einsim list'); add kernel=PRESET to run a variant on its own kernel; repeatable.")
     var variants: [String] = []
-    @Option(help: "GPU mapping preset: auto, fa2, fa3, cudnn, flex (default auto).") var kernel: KernelPreset?
+    @Option(name: [.customLong("mapping"), .customLong("kernel")],
+            help: "Mapping preset (alias --kernel): auto (searched; default), or on GPUs fa2, fa3, cudnn, flex. Spatial, NPU and PIM targets take auto.")
+    var kernel: KernelPreset?
     @Option(help: "roofline (cycle not yet available).") var engine: String = "roofline"
     @Option(help: "latency, energy or edp (default latency).") var objective: Objective?
     @Option(help: "table, json, csv or markdown.") var format: OutputFormat = .table
@@ -124,8 +126,22 @@ struct WorkloadOptions: ParsableArguments {
         for name in hardware.isEmpty ? ["nvidia-h100-sxm"] : hardware {
             let profile = try profileTransform(try ProfileResolver.load(name))
             guard profile.kind == .gpu else {
-                throw SimulationError.unsupported(
-                    "'\(profile.name)' is a \(profile.kind.rawValue) profile; this build simulates GPU targets only (the spatial-array and PIM engines are future work)")
+                // Spatial arrays, NPUs and PIM systems: the cascade through the spatial mapper.
+                if let k = kernel, k != .auto {
+                    throw SimpleInputError("--mapping \(k.rawValue) is a GPU kernel preset; '\(profile.name)' is a \(profile.kind.rawValue) target",
+                                           suggestion: "use --mapping auto (searched tiles) on \(profile.name)")
+                }
+                for spec in specs {
+                    if spec.changesAlgebraOrPrecision || spec.predictor != nil {
+                        throw SimulationError.unsupported("variant '\(spec.text)' on '\(profile.name)' (\(profile.kind.rawValue)) is not modeled yet; run it on a GPU profile")
+                    }
+                    var shape = base
+                    shape.mask = spec.mask
+                    let result = try Experiment.simulateOnTarget(shape: shape, algorithm: algorithm ?? "1pass", profile: profile,
+                                                                 objective: objective ?? .latency)
+                    records.append(ResultRecord(result: result, variant: spec.text, model: model, phase: phase, scope: "attention", shape: shape))
+                }
+                continue
             }
             let machine = try GPUMachine(profile: profile)
             for spec in specs {

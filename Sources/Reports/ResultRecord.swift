@@ -39,6 +39,10 @@ public struct ResultRecord: Sendable {
             "kernels": .array(r.kernels.map { .object(["name": .string($0.name), "seconds": num($0.seconds),
                                                        "dynamic_energy_j": num($0.dynamicJoules), "dram_bytes": num($0.dramBytes)]) }),
         ]
+        object["bytes_per_level"] = .object(r.bytesPerLevel.mapValues(num))
+        object["utilization"] = .object(r.utilization.mapValues(num))
+        object["einsums"] = .array(r.einsums.map { .object(["name": .string($0.name), "unit": .string($0.unit), "seconds": num($0.seconds),
+                                                            "dynamic_energy_j": num($0.dynamicJoules), "utilization": num($0.utilization)]) })
         if let share = attentionShare { object["attention_share"] = num(share) }
         return .object(object)
     }

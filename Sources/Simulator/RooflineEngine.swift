@@ -159,12 +159,23 @@ public struct RooflineEngine: Sendable {
         }
         let staticJ = machine.idleWatts * latency
         let roofline = max(flops / max(machine.peakMatrixFLOPS, 1), compulsoryBytes / max(machine.dramBandwidth, 1))
-        return SimulationResult(
+        var result = SimulationResult(
             hardware: machine.name, kernel: kernelName, engine: "roofline", latencySeconds: latency,
             energyJoules: staticJ + dynamic, flops: flops, dramBytes: dram, l2Bytes: l2, sharedMemoryBytes: smem,
             clockRatio: r, averagePowerWatts: latency > 0 ? (staticJ + dynamic) / latency : 0,
             staticJoules: staticJ, dynamicJoules: dynamic, energyByComponent: components,
             resourceSeconds: resources, kernels: breakdown, bound: bound, rooflineSeconds: roofline, loopNest: loopNest)
+        let lv = machine.levels
+        result.bytesPerLevel = [lv.dram: dram, lv.l2: l2, lv.shared: smem]
+        // Busy fraction of each unit: its resource time (at the clock the power limit allowed) over the latency.
+        if latency > 0 {
+            let units = machine.profile.computeUnits
+            let matrixUnit = units.first { $0.kind == .matrix }?.name ?? "matrix"
+            let softmaxUnit = units.first { $0.kind == .vector }?.name ?? "vector"
+            result.utilization[matrixUnit] = min(1, resourceTotals.matrix / r / latency)
+            result.utilization[softmaxUnit] = min(1, resourceTotals.softmax / r / latency)
+        }
+        return result
     }
 }
 

@@ -5,6 +5,16 @@ import EinsimCore
 /// Units: seconds, joules, bytes, FLOPs. For GPU profiles `energyJoules` is board energy
 /// (idle power × latency + dynamic), comparable with what NVML reports.
 public struct SimulationResult: Sendable, Hashable {
+    /// Time and energy of one Einsum on its unit (targets mapped Einsum by Einsum).
+    public struct EinsumBreakdown: Sendable, Hashable {
+        public var name: String
+        public var unit: String
+        public var seconds: Double
+        public var dynamicJoules: Double
+        /// Fraction of the unit's processing elements its tiles keep busy.
+        public var utilization: Double
+    }
+
     public struct KernelBreakdown: Sendable, Hashable {
         public var name: String
         public var seconds: Double
@@ -38,6 +48,12 @@ public struct SimulationResult: Sendable, Hashable {
     public var rooflineSeconds: Double
     /// The mapping as a loop nest (for `einsim map`).
     public var loopNest: String
+    /// Per Einsum, keyed by the cascade's names (empty for GPU kernels, which fuse them).
+    public var einsums: [EinsumBreakdown] = []
+    /// Busy fraction of each compute unit, keyed by the profile's unit names.
+    public var utilization: [String: Double] = [:]
+    /// Bytes moved at each storage level, keyed by the profile's level names.
+    public var bytesPerLevel: [String: Double] = [:]
 
     /// Achieved FLOP/s.
     public var achievedFLOPS: Double { latencySeconds > 0 ? flops / latencySeconds : 0 }

@@ -1,4 +1,5 @@
 import EinsimCore
+import Foundation
 import EinsumIR
 import HardwareModel
 
@@ -23,7 +24,7 @@ public struct EinsumBinding: Sendable, Hashable {
         return try cascade.einsums.map { einsum in
             let counts = bound.operationCounts(of: einsum)
             let order: [CostClass] = [.matrixMAC, .specialFunction, .divide, .vectorMul, .vectorAdd, .vectorMax]
-            let text = einsum.text
+            let text = einsum.text.trimmingCharacters(in: .whitespacesAndNewlines)
             guard let op = order.first(where: { counts[$0] > 0 }) else {
                 return EinsumBinding(einsum: text, output: einsum.outputTensor, operation: .vectorAdd, unit: "(copy)", issueSlots: 0)
             }
