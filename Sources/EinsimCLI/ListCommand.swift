@@ -21,7 +21,10 @@ struct ListCommand: ParsableCommand {
         let lines = KernelPreset.allCases.map { preset in
             "  \(preset.rawValue)\(String(repeating: " ", count: width - preset.rawValue.count))  \(preset.summary)"
         }
-        return (["Kernel presets (--kernel):"] + lines).joined(separator: "\n")
+        return (["Mapping presets (--mapping, alias --kernel):", "  GPU targets (gpu):"] + lines.map { "  " + $0 }
+                + ["  spatial arrays, NPUs, PIM systems (asic, npu, pim, system):",
+                   "    auto   the spatial mapper's best tiling: one fusion group per pass (adjacent passes fuse when their intermediates fit on chip), each Einsum on its fastest unit"])
+            .joined(separator: "\n")
 
     }
 
@@ -45,9 +48,10 @@ struct ListCommand: ParsableCommand {
         let width = profiles.map(\.name.count).max() ?? 0
         let lines = profiles.map { profile in
             let padding = String(repeating: " ", count: width - profile.name.count)
-            return "  \(profile.name)\(padding)  \(profile.summary)"
+            let mapper = profile.kind == .gpu ? "GPU kernels" : "spatial mapper"
+            return "  \(profile.name)\(padding)  [\(profile.kind.rawValue); engines: roofline (\(mapper))]  \(profile.summary)"
         }
-        return (["Hardware profiles:"] + lines).joined(separator: "\n")
+        return (["Hardware profiles (every one simulates with --engine roofline; the cycle engine is not built yet):"] + lines).joined(separator: "\n")
     }
 
     /// "Models:" and one line per model preset: its name, shape and source.
