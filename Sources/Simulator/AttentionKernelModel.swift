@@ -134,7 +134,10 @@ struct AttentionKernelModel {
             let activeBlocks = Double(max(1, min(blocks, slots)))
             let streamSeconds = layout.streamedTileBytes / (machine.dramBandwidth / activeBlocks)
             computeSeconds = waves * sharing * (tilesPerBlock * tileSeconds + perBlockOverheadSeconds)
-            streamingSeconds = waves * tilesPerBlock * streamSeconds * layout.streamedDRAMFraction
+            // Streaming is bandwidth-bound, not slot-bound: while blocks are in flight the DRAM
+            // stays busy, so the stream takes the streamed bytes over the bandwidth (no waves).
+            _ = streamSeconds
+            streamingSeconds = Double(blocks) * tilesPerBlock * layout.streamedTileBytes * layout.streamedDRAMFraction / machine.dramBandwidth
         } else {
             let perBlockAverage = tilesPerHead / Double(schedule.rowBlocks) * tileSeconds + perBlockOverheadSeconds
             let largest = schedule.maxTiles * tileSeconds + perBlockOverheadSeconds

@@ -35,7 +35,7 @@ public enum ProfileLoader {
 
     static func load(bytes: [UInt8], file: String, searchDirectory: String?) throws -> HardwareProfile {
         let schema = try compiledSchema()
-        var resolver = ProfileResolver(
+        var resolver = InheritanceResolver(
             schema: schema, limits: XMLLimits(maxBytes: maximumBytes, maxDepth: maximumDepth),
             searchDirectory: searchDirectory
         )

@@ -9,8 +9,12 @@
 /// - A **spatial** loop over a rank that does not index the tensor hands the same tile to several
 ///   children: at or below the nearest level keeping the tensor, one read serves them all when the
 ///   level's network multicasts; otherwise each child reads its own.
-/// - A level with a ``MulticastLimit`` (a GPU's L2 for the thread blocks in flight) keeps data
-///   shared by its children only while their working set fits; beyond that its own fills repeat.
+/// - A level with a ``MulticastLimit`` (a GPU's L2 for the thread blocks in flight) serves its
+///   children in the order of its spatial loops. Children sharing a tile that are dispatched
+///   within one window of concurrently running children reuse it in lockstep; sharers spread
+///   over more children than run at once keep the reuse only while the working set of the
+///   children in flight fits, and beyond that the level's own fills repeat.
+/// - Loops with a factor of 1 are no loops (they neither reuse nor refetch).
 /// - Outputs are written back by the same walk (partial sums of a reduction split spatially are
 ///   separate tensors of a combine Einsum, not hidden reductions).
 public enum ReuseAnalysis {
@@ -60,7 +64,7 @@ public enum ReuseAnalysis {
             var total = 0.0
             for t in tensors where level.keeps.contains(t.name) {
                 let share = sharing(t, at: level)
-                guard share > 1 else { continue }
+                guard share > 1, span(t, at: level) > limit.concurrentChildren else { continue }
                 total += limit.concurrentChildren * tile(t, levels: levels, from: i + 1) * t.elementBytes / share
             }
             workingSet[i] = total
@@ -73,7 +77,7 @@ public enum ReuseAnalysis {
                 var reads = 1.0
                 var seenRelevant = false
                 for j in stride(from: i - 1, through: 0, by: -1) {
-                    for loop in levels[j].loops.reversed() {
+                    for loop in levels[j].loops.reversed() where loop.factor > 1 {
                         if t.indexes(loop.rank) {
                             seenRelevant = true
                             reads *= loop.factor
@@ -87,7 +91,9 @@ public enum ReuseAnalysis {
                 var reload = 1.0
                 if let limit = limits[levels[i].level], let ws = workingSet[i] {
                     let share = sharing(t, at: levels[i])
-                    if share > 1 { reload = min(share, max(1, ws / max(limit.capacityBytes, 1))) }
+                    if share > 1 && span(t, at: levels[i]) > limit.concurrentChildren {
+                        reload = min(share, max(1, ws / max(limit.capacityBytes, 1)))
+                    }
                 }
                 entries.append(Entry(tensor: t.name, level: levels[i].level, parent: levels[parent].level,
                                      tileBytes: tileBytes, parentBytes: tileBytes * reads * reload, reload: reload))
@@ -108,6 +114,14 @@ public enum ReuseAnalysis {
             elements *= min(extent, product)
         }
         return elements
+    }
+
+    /// Children dispatched from the first to the last sharer of one of `t`'s tiles: the spatial
+    /// factors from the outermost loop over a rank not indexing `t` inward.
+    static func span(_ t: MappedTensor, at level: LevelNest) -> Double {
+        let spatial = level.loops.filter { $0.spatial && $0.factor > 1 }
+        guard let first = spatial.firstIndex(where: { !t.indexes($0.rank) }) else { return 1 }
+        return spatial[first...].reduce(1) { $0 * $1.factor }
     }
 
     /// Product of the spatial factors at `level` over ranks that do not index `t`.

@@ -44,6 +44,8 @@ extension KernelPreset {
                 decodeBlockQ: 64, decodeBlockKV: decodeKV, decodeMatrixPath: "mma.sync",
                 splitKV: true, maxSplits: 128)
             t.portablePath = true
+            // Its split path follows FA2's (lead: FlexAttention's decoding kernel is not measured).
+            t.decodeWarps = 4
             return t
         case .fa3:
             let (bq, bk) = d <= 64 ? (192, 128) : (d <= 128 ? (128, 128) : (128, 80))

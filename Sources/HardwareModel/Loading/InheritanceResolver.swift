@@ -6,7 +6,7 @@ import Foundation
 
 /// Reads profile files and resolves `extends` and `<device profile="…">` references into one
 /// merged element tree, detecting cycles. Collects errors instead of stopping at the first.
-struct ProfileResolver {
+struct InheritanceResolver {
     let schema: XMLSchema
     let limits: XMLLimits
     /// Directory searched first for referenced profiles (the referring file's directory).
