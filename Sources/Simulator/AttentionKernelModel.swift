@@ -13,18 +13,26 @@ import Mapper
 struct AttentionKernelModel {
     let machine: GPUMachine
     let shape: AttentionShape
-    let mapping: AttentionMapping
-    let costs: ScoreCosts
+    var mapping: AttentionMapping
+    var costs: ScoreCosts
     let elementBytes: Double
     /// The tensors crossing the kernel (the cascade's inputs and outputs).
     var tensors: [AttentionTensor] = AttentionTensor.standard
+    /// The mapping's path rate and MAC energy and its family's combine step, when the caller has
+    /// looked them up already (the search); otherwise read from the machine.
+    var pathRate: Double? = nil
+    var pathMACEnergy: Double? = nil
+    var combineStep: Double? = nil
 
     /// The kernel's tile schedule, loop nest and traffic.
     struct Layout {
         var schedule: TileSchedule
+        /// The nest, tensors and per-entry traffic (empty on the search's compiled path).
         var nest: LoopNest
         var mapped: [MappedTensor]
         var reuse: ReuseAnalysis.Result
+        /// Bytes of the split-KV partial outputs and log-sum-exps.
+        var partialBytes: Double
         var inFlight: Int
         /// Resident thread blocks per SM.
         var resident: Int
@@ -41,7 +49,7 @@ struct AttentionKernelModel {
 
     var rowsPerHead: Int { mapping.packsGroups ? shape.groupSize : shape.qLen }
 
-    func layout() -> Layout {
+    func layout(prepared: PreparedAttention? = nil) -> Layout {
         let p = machine.processors
         let bq = mapping.blockQ, bk = mapping.blockKV
         let resident = machine.residentBlocksPerSM(mapping, headDim: shape.headDim, valueDim: shape.valueDim, elementBytes: elementBytes)
@@ -49,35 +57,62 @@ struct AttentionKernelModel {
         let schedule = TileSchedule(shape: shape, rows: rowsPerHead, keys: shape.kvLen, blockQ: bq, blockKV: bk,
                                     threadBlocksInFlight: inFlight, rowsAtLastPosition: mapping.packsGroups || shape.qLen == 1)
         let touched = mapping.touchedKeys(shape: shape, maxTilesPerRowBlock: schedule.maxTiles, rowBlocks: schedule.rowBlocks)
-        let mapped = mapping.mappedTensors(tensors, shape: shape, elementBytes: elementBytes, touchedKeys: touched)
-        let keyTensors = mapped.filter { $0.indexes("m") }.map(\.name)
-        let nest = mapping.loopNest(shape: shape, levels: machine.levels, tensors: mapped.map(\.name), keyTensors: keyTensors,
-                                    touchedKeys: touched, processors: p)
-        let limit = ReuseAnalysis.MulticastLimit(capacityBytes: machine.l2ResidentFraction * machine.l2Capacity,
-                                                 concurrentChildren: Double(inFlight))
-        let reuse = ReuseAnalysis.analyze(nest, tensors: mapped, limits: [machine.levels.l2: limit])
         let lv = machine.levels
-        var streamed = 0.0, perBlock = 0.0, dram = 0.0, l2 = 0.0, keyDRAM = 0.0, keyL2 = 0.0
-        let nestTiles = Double(schedule.rowBlocks) * (nest.iterations(of: "m") / Double(bk)) * Double(max(1, mapping.splits))
+        let capacity = machine.l2ResidentFraction * machine.l2Capacity
+        var streamed = 0.0, perBlock = 0.0, dram = 0.0, l2 = 0.0, keyDRAM = 0.0, keyL2 = 0.0, partial = 0.0
+        let touchedTiles = (touched / Double(bk)).rounded(.up)
+        let tilesPerSplit = (touchedTiles / Double(max(1, mapping.splits))).rounded(.up)
+        let nestTiles = Double(schedule.rowBlocks) * tilesPerSplit * Double(max(1, mapping.splits))
         let visited = nestTiles > 0 ? min(1, schedule.totalTiles / nestTiles) : 1
         let padRows = Double(bq) / Double(max(1, mapping.realRowsPerTile))
-        for t in mapped {
-            dram += reuse.entry(t.name, lv.l2)?.parentBytes ?? 0
-            if t.indexes("m") {
-                streamed += reuse.entry(t.name, lv.registers)?.tileBytes ?? 0
-                let fromL2 = (reuse.entry(t.name, lv.shared)?.parentBytes ?? 0) * visited
-                l2 += fromL2
-                keyL2 += fromL2
-                keyDRAM += reuse.entry(t.name, lv.l2)?.parentBytes ?? 0
+        func account(key: Bool, output: Bool, partialTensor: Bool, l2Entry: (tile: Double, parent: Double)?,
+                     sharedEntry: (tile: Double, parent: Double)?, registerEntry: (tile: Double, parent: Double)?) {
+            dram += l2Entry?.parent ?? 0
+            if partialTensor { partial += l2Entry?.tile ?? 0 }
+            if key {
+                streamed += registerEntry?.tile ?? 0
+                let fromL2 = (sharedEntry?.parent ?? 0) * visited
+                l2 += fromL2; keyL2 += fromL2; keyDRAM += l2Entry?.parent ?? 0
             } else {
-                let e = reuse.entry(t.name, lv.registers)
-                perBlock += (e?.tileBytes ?? 0) * padRows
-                l2 += e?.parentBytes ?? 0
+                perBlock += (registerEntry?.tile ?? 0) * padRows
+                l2 += registerEntry?.parent ?? 0
+            }
+        }
+        var nest = LoopNest(levels: []), mapped: [MappedTensor] = [], reuse = ReuseAnalysis.Result(entries: [])
+        if let prepared {
+            // The search's path: the compiled reuse analysis on this candidate's numbers.
+            let st = prepared.structure(for: mapping)
+            let n = st.tensors.count
+            mapping.writeFactors(shape: shape, touchedKeys: touched, into: prepared.factors)
+            mapping.writeExtents(masks: st.masks, others: st.others, shape: shape, touchedKeys: touched, into: prepared.extents)
+            st.elementBytes.withUnsafeBufferPointer { b in
+                st.compiled.evaluate(factors: UnsafeBufferPointer(prepared.factors), extents: UnsafeBufferPointer(prepared.extents),
+                                     elementBytes: b, limitCapacity: capacity, concurrentChildren: Double(inFlight),
+                                     tileBytes: prepared.tile, parentBytes: prepared.parent)
+            }
+            func entry(_ e: Int) -> (tile: Double, parent: Double)? { e >= 0 ? (prepared.tile[e], prepared.parent[e]) : nil }
+            for i in 0..<n {
+                account(key: st.keyTensor[i], output: false, partialTensor: st.partial[i],
+                        l2Entry: entry(st.atL2[i]), sharedEntry: entry(st.atShared[i]), registerEntry: entry(st.atRegisters[i]))
+            }
+        } else {
+            mapped = mapping.mappedTensors(tensors, shape: shape, elementBytes: elementBytes, touchedKeys: touched)
+            let keyTensors = mapped.filter { $0.indexes("m") }.map(\.name)
+            nest = mapping.loopNest(shape: shape, levels: lv, tensors: mapped.map(\.name), keyTensors: keyTensors,
+                                    touchedKeys: touched, processors: p)
+            let limit = ReuseAnalysis.MulticastLimit(capacityBytes: capacity, concurrentChildren: Double(inFlight))
+            reuse = ReuseAnalysis.analyze(nest, tensors: mapped, limits: [lv.l2: limit])
+            func entry(_ t: String, _ level: String) -> (tile: Double, parent: Double)? {
+                reuse.entry(t, level).map { ($0.tileBytes, $0.parentBytes) }
+            }
+            for t in mapped {
+                account(key: t.indexes("m"), output: t.role == .output, partialTensor: t.name.hasSuffix(".partial") || t.name.hasSuffix(".lse"),
+                        l2Entry: entry(t.name, lv.l2), sharedEntry: entry(t.name, lv.shared), registerEntry: entry(t.name, lv.registers))
             }
         }
         let bh = Double(shape.batch * (mapping.packsGroups ? shape.kvHeads : shape.heads))
         dram += schedule.indexBytes * bh
-        return Layout(schedule: schedule, nest: nest, mapped: mapped, reuse: reuse, inFlight: inFlight, resident: resident,
+        return Layout(schedule: schedule, nest: nest, mapped: mapped, reuse: reuse, partialBytes: partial, inFlight: inFlight, resident: resident,
                       streamedTileBytes: streamed, perBlockBytes: perBlock, dramBytes: dram, l2Bytes: l2,
                       streamedDRAMFraction: keyL2 > 0 ? min(1, keyDRAM / keyL2) : 1)
     }
@@ -86,7 +121,7 @@ struct AttentionKernelModel {
     func tileCycles(streamedTileBytes: Double) -> (total: Double, matrix: Double, softmax: Double, shared: Double, l2: Double) {
         let scores = Double(mapping.blockQ * mapping.blockKV)
         let traits = mapping.traits
-        let matrix = scores * costs.macs / machine.matrixRate(path: mapping.matrixPath)
+        let matrix = scores * costs.macs / (pathRate ?? machine.matrixRate(path: mapping.matrixPath))
         let sfu = scores * costs.exps / machine.specialFunctionRate
         let alu = scores * (costs.vectorOps + traits.extraALUOpsPerScore) / machine.vectorRate
             + scores * costs.divides / machine.divideRate
@@ -102,7 +137,8 @@ struct AttentionKernelModel {
 
     func cost() -> KernelCost { cost(layout: layout()) }
 
-    func cost(layout: Layout) -> KernelCost {
+    /// `named`: build the kernel's display name (reports); the search skips it.
+    func cost(layout: Layout, named: Bool = true) -> KernelCost {
         let p = machine.processors
         let f = machine.clockHz
         let bq = mapping.blockQ
@@ -162,7 +198,7 @@ struct AttentionKernelModel {
         // toggle little and cost a fraction (a profile parameter) of a real MAC's energy.
         let realRowFraction = Double(mapping.realRowsPerTile) / Double(max(1, bq))
         let macEnergyFactor = realRowFraction + (1 - realRowFraction) * machine.paddingMACEnergyFraction
-        let matrixEnergy = executed[.matrixMAC] * machine.energyPerMAC(path: mapping.matrixPath) * macEnergyFactor
+        let matrixEnergy = executed[.matrixMAC] * (pathMACEnergy ?? machine.energyPerMAC(path: mapping.matrixPath)) * macEnergyFactor
         let onChip = matrixEnergy
             + executed[.specialFunction] * machine.energyPerExp
             + (executed.vectorOperations + executed[.divide]) * machine.energyPerVectorOp
@@ -175,7 +211,7 @@ struct AttentionKernelModel {
             sharedMemory: totalTiles * tile.shared / pf, l2: totalTiles * tile.l2 / pf,
             dram: memorySeconds, launchAndLatency: fixed)
         var cost = KernelCost(
-            name: mapping.splitKernel ? "\(mapping.traits.kernelName) split-KV (\(bq)x\(bk), \(splits) splits)" : mapping.traits.kernelName,
+            name: !named ? "" : mapping.splitKernel ? "\(mapping.traits.kernelName) split-KV (\(bq)x\(bk), \(splits) splits)" : mapping.traits.kernelName,
             computeSeconds: computeSeconds, memorySeconds: memorySeconds,
             fixedSeconds: fixed, onChipEnergy: onChip, dramEnergy: dramBytes * machine.energyPerDRAMByte,
             executed: executed, dramBytes: dramBytes, l2Bytes: l2Bytes, sharedMemoryBytes: sharedBytes,
@@ -186,10 +222,9 @@ struct AttentionKernelModel {
 
     /// The split-KV combine Einsum as its own kernel: reads the partial outputs and log-sum-exps,
     /// rescales and sums them per output row (a dependent chain over the splits), writes the output.
-    func combineCost(layout: Layout) -> KernelCost? {
+    func combineCost(layout: Layout, named: Bool = true) -> KernelCost? {
         guard mapping.splits > 1 else { return nil }
-        let partialBytes = layout.mapped.filter { $0.name.hasSuffix(".partial") || $0.name.hasSuffix(".lse") }
-            .reduce(0) { $0 + $1.bytes }
+        let partialBytes = layout.partialBytes
         let outputs = tensors.filter { $0.role == .output && !$0.ranks.contains(.key) }
         let outputBytes = outputs.reduce(0.0) { acc, t in
                 var elements = t.otherElements
@@ -206,7 +241,7 @@ struct AttentionKernelModel {
                 return acc + elements * (t.bytesPerElement ?? elementBytes)
             }
         let fixed = machine.launchOverhead + machine.dramLatency
-        let step = machine.combineStepSeconds[mapping.traits.family.rawValue] ?? 0
+        let step = combineStep ?? machine.combineStepSeconds[mapping.traits.family.rawValue] ?? 0
         let chain = Double(mapping.splits) * step
         let b = Double(shape.batch)
         var executed = OperationCounts()
@@ -214,7 +249,7 @@ struct AttentionKernelModel {
         executed[.specialFunction] = b * Double(shape.heads * shape.qLen * mapping.splits)
         let dram = partialBytes + outputBytes
         return KernelCost(
-            name: "split-KV combine (\(mapping.splits) splits)", computeSeconds: chain,
+            name: named ? "split-KV combine (\(mapping.splits) splits)" : "", computeSeconds: chain,
             memorySeconds: dram / machine.dramBandwidth, fixedSeconds: fixed,
             onChipEnergy: executed.vectorOperations * machine.energyPerVectorOp + executed[.specialFunction] * machine.energyPerExp,
             dramEnergy: dram * machine.energyPerDRAMByte, executed: executed, dramBytes: dram, l2Bytes: dram, sharedMemoryBytes: 0,

@@ -61,7 +61,9 @@ public struct GPUMachine: Sendable {
     /// Bus-time overhead per non-contiguous gathered chunk, in bytes (`gather-overhead`).
     public var gatherOverheadBytes: Double
     /// The profile the machine was resolved from (units and levels by their own names).
-    public var profile: HardwareProfile
+    public var profile: HardwareProfile { profileBox.profile }
+    /// Held by reference: the machine is copied into every candidate's model.
+    private let profileBox: ProfileBox
     /// Matrix instruction paths the matrix unit has (for refusing presets that need another).
     public var matrixPaths: [String] { matrixRate.keys.sorted() }
 
@@ -85,7 +87,7 @@ public struct GPUMachine: Sendable {
             throw SimulationError.unsupported("profile '\(profile.name)' is a \(profile.kind.rawValue) target; the GPU kernel model needs a gpu profile")
         }
         name = profile.name
-        self.profile = profile
+        profileBox = ProfileBox(profile)
         processors = max(1, profile.processorCount)
         clockHz = profile.clockHz
         let matrix = try need(profile.computeUnits.first { $0.kind == .matrix }, "matrix unit",
@@ -183,7 +185,9 @@ public struct GPUMachine: Sendable {
     /// Thread blocks of `mapping` resident on one SM at once: limited by the SM's block and thread
     /// slots, its register file and its shared memory.
     public func residentBlocksPerSM(_ mapping: AttentionMapping, headDim e: Int, valueDim f: Int, elementBytes: Double) -> Int {
-        sm.residentBlocks(mapping, headDim: e, valueDim: f, elementBytes: elementBytes)
+        SMResources(processors: processors, registerFileBytes: registerFileBytes, sharedMemoryBytes: sharedMemoryCapacity,
+                    maxThreadBlocks: maxThreadBlocksPerSM, maxThreads: maxThreadsPerSM)
+            .residentBlocks(mapping, headDim: e, valueDim: f, elementBytes: elementBytes)
     }
 
     /// Why this machine cannot run `mapping` (nil when it can).
@@ -211,4 +215,10 @@ public enum SimulationError: Error, CustomStringConvertible, Sendable {
         case let .unsupported(why): return "cannot simulate: \(why)"
         }
     }
+}
+
+/// A profile held by reference (copying a ``GPUMachine`` then costs one retain).
+final class ProfileBox: Sendable {
+    let profile: HardwareProfile
+    init(_ profile: HardwareProfile) { self.profile = profile }
 }

@@ -30,12 +30,20 @@ public enum MappingSearch {
                             objective: Objective) -> Outcome {
         let candidates = AttentionMapper.candidates(
             shape: shape, sm: machine.sm, matrixPaths: machine.matrixPaths, registerHeadroom: machine.registerHeadroom)
-        let engine = RooflineEngine()
+        let estimator = AttentionEstimator(shape: shape, tensors: algorithm.tensors, machine: machine)
         var best: Outcome?
         var bestScore = Double.infinity
+        // Per-score costs depend only on the key tile: look each up once.
+        var costsByTile: [(tile: Int, costs: ScoreCosts)] = []
         for mapping in candidates {
-            let costs = algorithm.costs(atKeyTile: mapping.blockKV, shape: shape)
-            let (t, e) = engine.estimate(shape: shape, costs: costs, mapping: mapping, machine: machine, tensors: algorithm.tensors)
+            let costs: ScoreCosts
+            if let known = costsByTile.first(where: { $0.tile == mapping.blockKV }) {
+                costs = known.costs
+            } else {
+                costs = algorithm.costs(atKeyTile: mapping.blockKV, shape: shape)
+                costsByTile.append((mapping.blockKV, costs))
+            }
+            let (t, e) = estimator.estimate(costs: costs, mapping: mapping)
             let score = objective.score(seconds: t, joules: e)
             if score < bestScore {
                 bestScore = score

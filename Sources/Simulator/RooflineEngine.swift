@@ -80,23 +80,12 @@ public struct RooflineEngine: Sendable {
                       compulsoryBytes: Self.compulsoryBytes(algorithm.tensors, shape: shape, elementBytes: elementBytes), loopNest: loop)
     }
 
-    /// Latency and energy only (no breakdowns): the mapper's inner loop.
+    /// Latency and energy only (no breakdowns) of one candidate.
     public func estimate(shape: AttentionShape, costs: ScoreCosts, mapping: AttentionMapping,
                          machine: GPUMachine, tensors: [AttentionTensor] = AttentionTensor.standard,
                          elementBytes: Double = 2) -> (seconds: Double, joules: Double) {
-        let model = AttentionKernelModel(machine: machine, shape: shape, mapping: mapping, costs: costs, elementBytes: elementBytes,
-                                         tensors: tensors)
-        let layout = model.layout()
-        let main = model.cost(layout: layout)
-        if let combine = model.combineCost(layout: layout) {
-            let kernels = [main, combine]
-            let r = PowerCapping.clockRatio(kernels: kernels, idleWatts: machine.idleWatts, limitWatts: machine.limitWatts, minimumRatio: machine.minimumClockRatio)
-            let t = main.seconds(clockRatio: r) + combine.seconds(clockRatio: r)
-            return (t, main.onChipEnergy + main.dramEnergy + combine.onChipEnergy + combine.dramEnergy + machine.idleWatts * t)
-        }
-        let r = PowerCapping.clockRatio(kernel: main, idleWatts: machine.idleWatts, limitWatts: machine.limitWatts, minimumRatio: machine.minimumClockRatio)
-        let t = main.seconds(clockRatio: r)
-        return (t, main.onChipEnergy + main.dramEnergy + machine.idleWatts * t)
+        AttentionEstimator(shape: shape, tensors: tensors, machine: machine, elementBytes: elementBytes)
+            .estimate(costs: costs, mapping: mapping)
     }
 
     /// Simulates one GEMM.

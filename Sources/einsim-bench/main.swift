@@ -27,11 +27,17 @@ let shapes: [AttentionShape] = [
 let mappings = shapes.map { AttentionMapper.mapping(preset: .fa2, shape: $0, sm: machine.sm) }
 let costs = shapes.map { ScoreCosts.onePassAttention(e: $0.headDim, f: $0.valueDim, m0: 64, m: $0.kvLen) }
 var sink = 0.0
-print(measure("roofline evaluations (estimate, 1 core)", unit: "evaluations") {
+let estimators = shapes.map { AttentionEstimator(shape: $0, machine: machine) }
+// Every candidate of each shape's GPU mapspace, in the search's order.
+let spaces = shapes.map { AttentionMapper.candidates(shape: $0, sm: machine.sm, matrixPaths: machine.matrixPaths,
+                                                     registerHeadroom: machine.registerHeadroom) }
+print(measure("candidate evaluations through the mapping model (GPU attention mapspace, 1 core)", unit: "evaluations") {
+    var n = 0
     for i in 0..<shapes.count {
-        sink += engine.estimate(shape: shapes[i], costs: costs[i], mapping: mappings[i], machine: machine).seconds
+        for m in spaces[i] { sink += estimators[i].estimate(costs: costs[i], mapping: m).seconds }
+        n += spaces[i].count
     }
-    return shapes.count
+    return n
 })
 let algorithm = AttentionAlgorithm.closedFormOnePass(shape: shapes[0])
 print(measure("full roofline evaluations with breakdowns", unit: "evaluations") {
@@ -56,7 +62,8 @@ for i in 0..<shapes.count {
     let (shape, cost, mapping) = (shapes[i], costs[i], mappings[i])
     print(measure("  shape \(i)", unit: "evaluations", minimumSeconds: 0.3) {
         var local = 0.0
-        for _ in 0..<1000 { local += engine.estimate(shape: shape, costs: cost, mapping: mapping, machine: machine).seconds }
+        let estimator = estimators[i]
+        for _ in 0..<1000 { local += estimator.estimate(costs: cost, mapping: mapping).seconds }
         sink += local
         return 1000
     })

@@ -44,6 +44,7 @@ public enum ReuseAnalysis {
 
     public struct Result: Sendable, Hashable {
         public var entries: [Entry]
+        public init(entries: [Entry]) { self.entries = entries }
         /// Bytes moved between `level` and the levels it feeds, summed over tensors.
         public func bytesOut(of level: String) -> Double {
             entries.reduce(0) { $1.parent == level ? $0 + $1.parentBytes : $0 }

@@ -35,6 +35,13 @@ public enum AttentionMapper {
     /// The mapping for explicit kernel traits (tiles, path, overlap).
     public static func mapping(traits given: KernelTraits, shape: AttentionShape, sm: SMResources,
                                fusion: AttentionMapping.Fusion = .fused) -> AttentionMapping {
+        mapping(traits: given, shape: shape, sm: sm, fusion: fusion, splitCache: nil)
+    }
+
+    /// `splitCache`: the split count per split-kernel configuration, shared by candidates whose
+    /// split kernel is the same (the searched tile shapes only change the regular kernel).
+    static func mapping(traits given: KernelTraits, shape: AttentionShape, sm: SMResources,
+                        fusion: AttentionMapping.Fusion, splitCache: UnsafeMutablePointer<[(SplitKey, Int)]>?) -> AttentionMapping {
         let processors = sm.processors
         var traits = given
         if traits.portablePath, let fastest = sm.matrixPaths.first {
@@ -55,9 +62,17 @@ public enum AttentionMapper {
             let d = max(shape.headDim, shape.valueDim)
             let resident = sm.residentBlocks(warps: traits.decodeWarps ?? traits.warps, registersPerThread: traits.registersPerThread,
                                              sharedBytes: Double(traits.decodeBlockQ * d + traits.decodeBlockKV * (shape.headDim + shape.valueDim)) * 2)
-            let splits = traits.splitPolicy == .flashAttention2
-                ? SplitKVHeuristic.splits(gridBlocks: grid, processors: processors * resident, keyBlocks: keyBlocks, maxSplits: traits.maxSplits)
-                : SplitKVHeuristic.leanSplits(gridBlocks: grid, processors: processors, keyBlocks: keyBlocks, maxSplits: traits.maxSplits)
+            let key = SplitKey(grid: grid, slots: processors * resident, keyBlocks: keyBlocks, maxSplits: traits.maxSplits,
+                               lean: traits.splitPolicy == .leanAttention)
+            let splits: Int
+            if let cached = splitCache?.pointee.first(where: { $0.0 == key }) {
+                splits = cached.1
+            } else {
+                splits = traits.splitPolicy == .flashAttention2
+                    ? SplitKVHeuristic.splits(gridBlocks: grid, processors: processors * resident, keyBlocks: keyBlocks, maxSplits: traits.maxSplits)
+                    : SplitKVHeuristic.leanSplits(gridBlocks: grid, processors: processors, keyBlocks: keyBlocks, maxSplits: traits.maxSplits)
+                splitCache?.pointee.append((key, splits))
+            }
             // cuDNN's single-query kernel runs even unsplit.
             if splits > 1 || traits.splitPolicy == .leanAttention {
                 return AttentionMapping(traits: traits, fusion: fusion, blockQ: traits.decodeBlockQ,
@@ -81,6 +96,8 @@ public enum AttentionMapper {
         let sharedMemoryBytes = sm.sharedMemoryBytes, registerFileBytes = sm.registerFileBytes
         var result: [AttentionMapping] = []
         result.reserveCapacity(100)
+        var cache: [(SplitKey, Int)] = []
+        return withUnsafeMutablePointer(to: &cache) { splitCache in
         let d = max(shape.headDim, shape.valueDim)
         for preset in KernelPreset.allCases where preset != .auto {
             let m = mapping(preset: preset, shape: shape, sm: sm)
@@ -102,7 +119,7 @@ public enum AttentionMapper {
                         let smem = (Double(bq * shape.headDim) + Double(t.stages * bk * (shape.headDim + shape.valueDim))) * elementBytes
                         let registers = Double(bq * shape.valueDim + bq * bk) * 4 * (overlap > 0.5 ? 2 : 1)
                         guard smem <= sharedMemoryBytes, registers <= registerFileBytes * registerHeadroom else { continue }
-                        let m = mapping(traits: t, shape: shape, sm: sm)
+                        let m = mapping(traits: t, shape: shape, sm: sm, fusion: .fused, splitCache: splitCache)
                         guard m.refusal(shape: shape, matrixPaths: matrixPaths, sharedMemoryBytes: sharedMemoryBytes,
                                         registerFileBytes: registerFileBytes, elementBytes: elementBytes) == nil else { continue }
                         result.append(m)
@@ -111,6 +128,12 @@ public enum AttentionMapper {
             }
         }
         return result
+        }
+    }
+
+    /// What decides a split count (the heuristic's inputs).
+    struct SplitKey: Hashable {
+        var grid: Int, slots: Int, keyBlocks: Int, maxSplits: Int, lean: Bool
     }
 }
 
