@@ -240,7 +240,9 @@ struct AttentionKernelModel {
                 }
                 return acc + elements * (t.bytesPerElement ?? elementBytes)
             }
-        let fixed = machine.launchOverhead + machine.dramLatency
+        // Launch, then two dependent DRAM round trips: the log-sum-exps (to find the scale), then
+        // the partial outputs they scale.
+        let fixed = machine.launchOverhead + 2 * machine.dramLatency
         let step = combineStep ?? machine.combineStepSeconds[mapping.traits.family.rawValue] ?? 0
         let chain = Double(mapping.splits) * step
         let b = Double(shape.batch)
