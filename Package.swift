@@ -23,9 +23,9 @@ let package = Package(
         .target(name: "EinsumIR", dependencies: ["EinsimCore"]),
         .target(name: "HardwareModel", dependencies: ["EinsimCore", "CLibXML2"]),
         .target(name: "Workloads", dependencies: ["EinsimCore", "EinsumIR"]),
-        .target(name: "Mapper", dependencies: ["EinsimCore", "EinsumIR", "HardwareModel"]),
-        .target(name: "Simulator", dependencies: ["EinsimCore", "EinsumIR", "HardwareModel", "Mapper"]),
-        .target(name: "Reports", dependencies: ["EinsimCore", "Simulator"]),
+        .target(name: "Mapper", dependencies: ["EinsimCore", "EinsumIR", "HardwareModel", "Workloads"]),
+        .target(name: "Simulator", dependencies: ["EinsimCore", "EinsumIR", "HardwareModel", "Workloads", "Mapper"]),
+        .target(name: "Reports", dependencies: ["EinsimCore", "Workloads", "Simulator"]),
         .target(
             name: "Einsim",
             dependencies: ["EinsimCore", "EinsumIR", "HardwareModel", "Workloads", "Mapper", "Simulator", "Reports"]

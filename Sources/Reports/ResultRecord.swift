@@ -2,6 +2,7 @@ import Foundation
 import EinsimCore
 import Mapper
 import Simulator
+import Workloads
 
 /// One (hardware, workload, variant) result with the workload fields the CLI contract names.
 public struct ResultRecord: Sendable {

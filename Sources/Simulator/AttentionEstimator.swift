@@ -1,5 +1,6 @@
 import EinsimCore
 import Mapper
+import Workloads
 
 /// The mapper's inner loop for one attention call: latency and energy of candidate mappings,
 /// with the loop-nest structures compiled once (``CompiledReuse``) and scratch reused across

@@ -1,5 +1,6 @@
 import EinsimCore
 import Mapper
+import Workloads
 
 /// Tile-level roofline of a fused (1-pass) attention kernel on a GPU-like machine.
 ///

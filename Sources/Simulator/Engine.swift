@@ -1,6 +1,7 @@
 import EinsimCore
 import HardwareModel
 import Mapper
+import Workloads
 
 /// What an engine evaluates: a cascade laid onto a machine by a mapping. GPU kernels carry the
 /// GPU mapping (tiles, grid, split of the key rank) with the GPU's resolved mechanisms; other

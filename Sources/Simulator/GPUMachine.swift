@@ -1,6 +1,7 @@
 import EinsimCore
 import HardwareModel
 import Mapper
+import Workloads
 
 /// Rates and energies of a GPU-like profile, resolved once so the engine's hot path reads plain
 /// numbers. Rates are per processor (SM) per cycle at the boost clock; energies are at the boost
@@ -207,15 +208,6 @@ public struct GPUMachine: Sendable {
     }
 }
 
-/// Why a simulation could not be done (exit status 1), as opposed to bad input (exit status 2).
-public enum SimulationError: Error, CustomStringConvertible, Sendable {
-    case unsupported(String)
-    public var description: String {
-        switch self {
-        case let .unsupported(why): return "cannot simulate: \(why)"
-        }
-    }
-}
 
 /// A profile held by reference (copying a ``GPUMachine`` then costs one retain).
 final class ProfileBox: Sendable {

@@ -1,5 +1,6 @@
 import EinsimCore
 import Mapper
+import Workloads
 
 /// What the mapper minimizes.
 public enum Objective: String, Sendable, CaseIterable {

@@ -1,5 +1,6 @@
 import EinsimCore
 import Foundation
+import Workloads
 
 /// Tile counts of a `SparsePattern` for one (batch, head): which key tiles each query-row block
 /// visits, derived from the pattern's geometry and the kernel's tile shape.

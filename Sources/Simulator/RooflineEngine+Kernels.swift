@@ -1,5 +1,6 @@
 import EinsimCore
 import Mapper
+import Workloads
 
 /// The engine's kernels as values, so that callers can run sequences of them (a transformer
 /// block, a variant made of several kernels) through `finish(kernels:…)` under one power limit.

@@ -1,5 +1,6 @@
 import EinsimCore
 import Mapper
+import Workloads
 
 extension RooflineEngine {
     /// Prefix of the names of predictor kernels in a result's kernel breakdown.

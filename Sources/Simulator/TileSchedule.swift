@@ -1,6 +1,7 @@
 import EinsimCore
 import Foundation
 import Mapper
+import Workloads
 
 /// Which key tiles each query-row block visits, from the mask: counts, the largest count, and
 /// how many tiles are only partly kept (they are computed whole and masked).

@@ -1,5 +1,6 @@
 import EinsimCore
 import Mapper
+import Workloads
 
 /// Decode attention over the tokens a selection picked from the KV cache (Double Sparsity,
 /// Quest-like pages, RazorAttention's retrieval heads + local window).

@@ -3,7 +3,7 @@ import EinsimCore
 @testable import EinsumIR
 
 /// A labelled shape so failures print their inputs.
-struct AttentionShape: CustomTestStringConvertible, Sendable {
+struct CascadeShape: CustomTestStringConvertible, Sendable {
     var b, h, m, p, e, f, m0: Int
     var testDescription: String { "B=\(b) H=\(h) M=\(m) P=\(p) E=\(e) F=\(f) M0=\(m0)" }
     var binding: [String: Int] { ["B": b, "H": h, "M": m, "P": p, "E": e, "F": f, "M0": m0] }
@@ -11,17 +11,17 @@ struct AttentionShape: CustomTestStringConvertible, Sendable {
     var bh: Double { Double(b * h) }
     var mp: Double { m1 * Double(m0) }  // padded M = M1 * M0
 
-    static let all: [AttentionShape] = [
-        AttentionShape(b: 1, h: 1, m: 4096, p: 4096, e: 64, f: 64, m0: 128),
-        AttentionShape(b: 2, h: 8, m: 1000, p: 333, e: 128, f: 64, m0: 64),       // M not a multiple of M0
-        AttentionShape(b: 64, h: 16, m: 1 << 20, p: 1 << 20, e: 128, f: 128, m0: 256),
-        AttentionShape(b: 1, h: 32, m: 1 << 21, p: 1, e: 128, f: 128, m0: 128),   // decode
+    static let all: [CascadeShape] = [
+        CascadeShape(b: 1, h: 1, m: 4096, p: 4096, e: 64, f: 64, m0: 128),
+        CascadeShape(b: 2, h: 8, m: 1000, p: 333, e: 128, f: 64, m0: 64),       // M not a multiple of M0
+        CascadeShape(b: 64, h: 16, m: 1 << 20, p: 1 << 20, e: 128, f: 128, m0: 256),
+        CascadeShape(b: 1, h: 32, m: 1 << 21, p: 1, e: 128, f: 128, m0: 128),   // decode
     ]
 }
 
 @Suite("Operation counts")
 struct OperationCountTests {
-    func bound(_ file: String, _ shape: AttentionShape) throws -> BoundCascade {
+    func bound(_ file: String, _ shape: CascadeShape) throws -> BoundCascade {
         let cascade = try Fixtures.cascade(file)
         return try cascade.bind(shape.binding.filter { cascade.rank(named: $0.key) != nil })
     }
@@ -32,8 +32,8 @@ struct OperationCountTests {
         }
     }
 
-    @Test("3-pass attention", arguments: AttentionShape.all)
-    func threePass(shape s: AttentionShape) throws {
+    @Test("3-pass attention", arguments: CascadeShape.all)
+    func threePass(shape s: CascadeShape) throws {
         let bound = try bound("attention-3pass.einsum", s)
         let mp = s.bh * Double(s.m) * Double(s.p)
         expectCounts(bound.totalOperationCounts, [
@@ -43,8 +43,8 @@ struct OperationCountTests {
         #expect(bound.operationCounts().count == 6)
     }
 
-    @Test("3-pass with division deferred", arguments: AttentionShape.all)
-    func divisionDeferred(shape s: AttentionShape) throws {
+    @Test("3-pass with division deferred", arguments: CascadeShape.all)
+    func divisionDeferred(shape s: CascadeShape) throws {
         let bound = try bound("attention-3pass-divdefer.einsum", s)
         let mp = s.bh * Double(s.m) * Double(s.p)
         expectCounts(bound.totalOperationCounts, [
@@ -52,8 +52,8 @@ struct OperationCountTests {
         ], "divdefer")
     }
 
-    @Test("2-pass attention", arguments: AttentionShape.all)
-    func twoPass(shape s: AttentionShape) throws {
+    @Test("2-pass attention", arguments: CascadeShape.all)
+    func twoPass(shape s: CascadeShape) throws {
         let bound = try bound("attention-2pass.einsum", s)
         let p = Double(s.p), f = Double(s.f), e = Double(s.e)
         expectCounts(bound.totalOperationCounts, [
@@ -66,8 +66,8 @@ struct OperationCountTests {
         #expect(bound.rankSizes["m1"] == Int(s.m1))
     }
 
-    @Test("1-pass attention (Cascade 5)", arguments: AttentionShape.all)
-    func onePass(shape s: AttentionShape) throws {
+    @Test("1-pass attention (Cascade 5)", arguments: CascadeShape.all)
+    func onePass(shape s: CascadeShape) throws {
         let bound = try bound("attention-1pass.einsum", s)
         let p = Double(s.p), f = Double(s.f), e = Double(s.e)
         expectCounts(bound.totalOperationCounts, [

@@ -1,4 +1,5 @@
 import EinsimCore
+import Workloads
 
 /// Builds GPU attention mappings: the mapping a named preset pins, and the candidate space the
 /// `auto` search explores (tile shapes × instruction paths × overlap policies under capacity limits).

@@ -1,4 +1,5 @@
 import EinsimCore
+import Workloads
 
 /// The names of a GPU profile's storage levels, outermost first.
 public struct GPUStorageLevels: Sendable, Hashable {

@@ -1,3 +1,4 @@
+import EinsimCore
 
 /// The shape of one attention call: what a kernel is asked to compute.
 ///

@@ -1,3 +1,4 @@
+import EinsimCore
 /// A structured or data-dependent sparse attention pattern: the union of a local neighborhood,
 /// blocks picked per query block by a predictor, a first-frame sink, vertical stripes (global key
 /// columns), and — in decode — tokens gathered from the KV cache.

@@ -1,7 +1,6 @@
 import EinsimCore
 import EinsumIR
 import Foundation
-import Simulator
 import Workloads
 
 /// Turns a variant's predictor into kernels: its cascade (`Examples/cascades/predictors/NAME.einsum`)

@@ -1,3 +1,4 @@
+import EinsimCore
 /// Decode-time token selection from the KV cache (Double Sparsity, Quest-like pages,
 /// RazorAttention): which keys a decode step reads, and at what gather granularity.
 public struct TokenSelection: Sendable, Hashable, Codable {

@@ -1,3 +1,4 @@
+import EinsimCore
 /// A neighborhood (sliding-window) pattern on a 1-, 2- or 3-D token grid laid out row-major
 /// (the last dimension is contiguous), in the GNA family's terms: per dimension a window of
 /// `window` tokens (the kernel size, clamped at the borders so every query sees the same count),

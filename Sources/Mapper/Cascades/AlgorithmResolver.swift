@@ -1,8 +1,7 @@
 import EinsimCore
+import Workloads
 import EinsumIR
 import Foundation
-import Mapper
-import Simulator
 
 /// Turns `--algorithm` (1pass | 2pass | 3pass | PATH.einsum) into the engine's algorithm, with
 /// every cost derived from the cascade: a 1-pass cascade becomes one fused kernel whose per-score
@@ -58,7 +57,7 @@ public enum AlgorithmResolver {
     }
 
     /// The binding of the cascade's role ranks to the call's shape (per head when `perHead`).
-    static func binding(_ cascade: Cascade, shape: AttentionShape, m0: Int?, perHead: Bool) -> [String: Int] {
+    public static func binding(_ cascade: Cascade, shape: AttentionShape, m0: Int?, perHead: Bool) -> [String: Int] {
         var b: [String: Int] = ["M": shape.kvLen, "P": shape.qLen, "E": shape.headDim, "F": shape.valueDim]
         b["B"] = perHead ? 1 : shape.batch
         b["H"] = perHead ? 1 : shape.heads
@@ -93,5 +92,6 @@ public enum AlgorithmResolver {
 }
 
 extension Array {
-    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+    /// The element at `index`, or nil when out of range.
+    public subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

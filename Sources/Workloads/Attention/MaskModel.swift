@@ -1,3 +1,4 @@
+import EinsimCore
 /// A model of which (query-block × key-block) tiles of the score matrix an attention variant keeps.
 ///
 /// Sparse variants are cascades whose iteration space carries one of these; the mapper turns it

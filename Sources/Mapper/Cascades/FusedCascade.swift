@@ -1,14 +1,14 @@
 import EinsimCore
+import Workloads
 import EinsumIR
-import Simulator
 
 /// A shipped cascade costed as one fused kernel: its operation counts from the IR at the bound
 /// shape, its DRAM traffic the bytes of its inputs and outputs at their declared precisions
 /// (intermediates, running states included, stay on chip — the form FlashAttention-style and
 /// Lightning/FlashMLA kernels run, whatever the cascade's pass count on paper).
-enum FusedCascade {
+public enum FusedCascade {
     /// Loads `file` from the shipped cascades directory.
-    static func load(_ file: String) throws -> Cascade {
+    public static func load(_ file: String) throws -> Cascade {
         guard let dir = AlgorithmResolver.cascadesDirectory else {
             throw SimulationError.unsupported("the shipped cascades (Examples/cascades) were not found; set EINSIM_CASCADES")
         }
@@ -18,7 +18,7 @@ enum FusedCascade {
     /// The work of `file` bound to `sizes` (shape names; unknown or derived ranks are skipped).
     /// `maskDensity` replaces the density of every block mask; `outputPrecision` the precision of
     /// every output tensor except fp32 ones.
-    static func work(_ file: String, name: String, sizes: [String: Int], maskDensity: Double? = nil,
+    public static func work(_ file: String, name: String, sizes: [String: Int], maskDensity: Double? = nil,
                      outputPrecision: Precision? = nil, inputPrecision: Precision? = nil) throws -> PassWork {
         var cascade = try load(file)
         if let density = maskDensity {

@@ -1,6 +1,6 @@
 import EinsimCore
+import Workloads
 import EinsumIR
-import Simulator
 
 extension BoundCascade {
     /// One kernel's work per pass of the cascade (FuseMax §III-A: Einsums in different passes
