@@ -61,7 +61,8 @@ struct MapCommand: ParsableCommand {
     @OptionGroup var options: WorkloadOptions
 
     func run() throws {
-        for r in try options.run() {
+        let records = try RooflineEngine.$describesMappings.withValue(true) { try options.run() }
+        for r in records {
             emit("\(r.result.hardware) · \(r.variant) · kernel \(r.result.kernel)")
             emit(r.result.loopNest)
             let levels = r.result.bytesPerLevel.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }

@@ -261,7 +261,11 @@ struct AttentionKernelModel {
 
     /// The fused kernel and, with a split of the keys, its combine kernel.
     func kernels() -> [KernelCost] {
-        let l = layout()
+        // The compiled reuse analysis gives the same numbers (tested); the general one also
+        // keeps the nest and per-entry traffic that `einsim map` prints.
+        let l = RooflineEngine.describesMappings
+            ? layout()
+            : layout(prepared: PreparedAttention(tensors: tensors, levels: machine.levels, processors: machine.processors, elementBytes: elementBytes))
         var result = [cost(layout: l)]
         if let combine = combineCost(layout: l) { result.append(combine) }
         return result

@@ -5,6 +5,10 @@ import Workloads
 /// The engine's kernels as values, so that callers can run sequences of them (a transformer
 /// block, a variant made of several kernels) through `finish(kernels:…)` under one power limit.
 extension RooflineEngine {
+    /// Whether results carry the full mapping description (binding, loop nest, traffic per
+    /// level) — `einsim map` turns it on; simulations and sweeps skip the text.
+    @TaskLocal public static var describesMappings = false
+
     /// The kernels of one attention call (the fused kernel and its split-KV combine, or one
     /// kernel per pass of a multi-pass cascade).
     public func attentionKernels(shape: AttentionShape, algorithm: AttentionAlgorithm, mapping: AttentionMapping,
@@ -23,6 +27,10 @@ extension RooflineEngine {
     /// the loop nest per level and the traffic per level — or the pass kernels of a multi-pass cascade.
     static func loopNest(algorithm: AttentionAlgorithm, mapping: AttentionMapping, shape: AttentionShape,
                          machine: GPUMachine, elementBytes: Double) -> String {
+        guard describesMappings else {
+            return "\(mapping.traits.kernelName): \(mapping.blockQ)x\(mapping.blockKV) tiles on \(mapping.matrixPath), \(mapping.threadBlocks) thread blocks"
+                + (mapping.splits > 1 ? ", \(mapping.splits) key splits" : "") + " (einsim map shows the loop nest)"
+        }
         switch algorithm {
         case let .perPass(_, passes):
             return passes.enumerated().map { "kernel \($0.offset + 1): \($0.element.name) (DRAM round trip)" }.joined(separator: "\n")

@@ -157,12 +157,14 @@ public struct CascadeRoofline: Sendable {
         if machine.onChipBuffer != nil { bytesPerLevel[onChipName] = buffer + dram }
         let boundName = resources.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? "none"
         var text = ["mapping \(mapping.name): query tiles of \(mapping.queryTile), key tiles of \(mapping.keyTile)"]
+        if RooflineEngine.describesMappings {
         text.append("binding:")
         text.append(MappingText.bindings(mapping.bindings))
         for g in mapping.groups {
             text.append("fusion group \(g.name)" + (g.onChip.isEmpty ? "" : "  (on chip: \(g.onChip.joined(separator: ", ")); \(MappingText.bytes(g.bufferBytes)) of buffer)"))
             text.append(MappingText.nest(g.nest))
             text.append(MappingText.traffic(ReuseAnalysis.analyze(g.nest, tensors: g.tensors)))
+        }
         }
         text.append("utilization: " + machine.units.map { "\($0.name) \(String(format: "%.1f", 100 * (utilization[$0.name] ?? 0)))%" }.joined(separator: ", "))
         var result = SimulationResult(
