@@ -1,4 +1,5 @@
 import EinsimCore
+import Foundation
 import Mapper
 
 /// A GPU attention search's reusable state: the loop-nest structures of the candidates
@@ -6,27 +7,36 @@ import Mapper
 /// buffers, so each candidate's traffic is the general reuse analysis evaluated on numbers.
 /// One per search (not shared between threads).
 final class PreparedAttention {
-    final class Structure {
-        var compiled: CompiledReuse
-        var tensors: [(name: String, role: MappedTensor.Role, bytes: Double, ranks: Set<String>, source: Int, lse: Bool)]
-        var keyTensor: [Bool]
+    /// Immutable once built, so shared between evaluations (and threads) through ``cache``.
+    final class Structure: @unchecked Sendable {
+        let compiled: CompiledReuse
+        let tensors: [(name: String, role: MappedTensor.Role, bytes: Double, ranks: Set<String>, source: Int, lse: Bool)]
+        let keyTensor: [Bool]
         /// Entry index of each tensor at the L2, shared and register levels (-1 when not kept).
-        var atL2: [Int], atShared: [Int], atRegisters: [Int]
+        let atL2: [Int], atShared: [Int], atRegisters: [Int]
         /// Whether each tensor is a split-KV partial (output or log-sum-exp).
-        var partial: [Bool]
-        var masks: [Int]
-        var others: [Double]
-        var elementBytes: [Double]
+        let partial: [Bool]
+        let masks: [Int]
+        let others: [Double]
+        let elementBytes: [Double]
         init(compiled: CompiledReuse, tensors: [(name: String, role: MappedTensor.Role, bytes: Double, ranks: Set<String>, source: Int, lse: Bool)],
-             keyTensor: [Bool], atL2: [Int], atShared: [Int], atRegisters: [Int]) {
+             keyTensor: [Bool], atL2: [Int], atShared: [Int], atRegisters: [Int], others: [Double]) {
             self.compiled = compiled; self.tensors = tensors; self.keyTensor = keyTensor
             self.atL2 = atL2; self.atShared = atShared; self.atRegisters = atRegisters
             partial = tensors.map { $0.lse || $0.name.hasSuffix(".partial") }
             masks = tensors.map { AttentionMapping.rankMask($0.ranks) }
-            others = []
+            self.others = others
             elementBytes = tensors.map(\.bytes)
         }
     }
+
+    /// Structures by (tensors, element width, levels, packing, split), shared process-wide: a
+    /// sweep or a sequence of evaluations compiles each structure once.
+    struct CacheKey: Hashable {
+        var tensors: [AttentionTensor], elementBytes: Double, levels: GPUStorageLevels, variant: Int
+    }
+    nonisolated(unsafe) private static var cache: [CacheKey: Structure] = [:]
+    private static let cacheLock = NSLock()
 
     let tensors: [AttentionTensor]
     let levels: GPUStorageLevels
@@ -56,6 +66,11 @@ final class PreparedAttention {
     func structure(for mapping: AttentionMapping) -> Structure {
         let key = (mapping.packsGroups ? 2 : 0) + (mapping.splits > 1 ? 1 : 0)
         if let s = structures[key] { return s }
+        let cacheKey = CacheKey(tensors: tensors, elementBytes: elementBytes, levels: levels, variant: key)
+        Self.cacheLock.lock()
+        let shared = Self.cache[cacheKey]
+        Self.cacheLock.unlock()
+        if let shared { structures[key] = shared; return shared }
         let nt = mapping.nestTensors(tensors, elementBytes: elementBytes)
         let names = nt.map(\.name)
         let keyNames = nt.filter { $0.ranks.contains("m") }.map(\.name)
@@ -68,9 +83,13 @@ final class PreparedAttention {
             return nt.indices.map { t in (0..<compiled.entryCount).first { compiled.entryTensor[$0] == t && compiled.entryLevel[$0] == li } ?? -1 }
         }
         let s = Structure(compiled: compiled, tensors: nt, keyTensor: nt.map { $0.ranks.contains("m") },
-                          atL2: index(levels.l2), atShared: index(levels.shared), atRegisters: index(levels.registers))
-        s.others = nt.map { tensors[$0.source].otherElements }
+                          atL2: index(levels.l2), atShared: index(levels.shared), atRegisters: index(levels.registers),
+                          others: nt.map { tensors[$0.source].otherElements })
         structures[key] = s
+        Self.cacheLock.lock()
+        if Self.cache.count > 4096 { Self.cache.removeAll() }
+        Self.cache[cacheKey] = s
+        Self.cacheLock.unlock()
         return s
     }
 }
