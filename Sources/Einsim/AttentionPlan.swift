@@ -109,7 +109,7 @@ public enum AttentionPlanner {
         } else {
             mapping = MappingSearch.best(shape: shape, algorithm: algorithm, machine: machine, objective: objective).mapping
         }
-        if precision.quantizesCache, case let .onePass(costs, tensors, cascade) = algorithm {
+        if precision.quantizesCache, case let .onePass(costs, tensors, cascade, einsums) = algorithm {
             // Each K/V element a tile loads is dequantized once, shared by the tile's blockQ query
             // rows (padded rows included): per score, ops·(e + f) / blockQ.
             let extra = dequantizeOps(bits: precision.kvCacheBits) * Double(e + f) / Double(max(1, mapping.blockQ))
@@ -117,7 +117,7 @@ public enum AttentionPlanner {
                 var c = costs(m0)
                 c.vectorOps += extra
                 return c
-            }, tensors: tensors, cascade: cascade)
+            }, tensors: tensors, cascade: cascade, einsumsAtTile: einsums)
         }
         var kernels: [KernelCost] = []
         if precision.quantizesOperands && !shape.isDecode {

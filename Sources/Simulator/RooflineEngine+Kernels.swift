@@ -14,7 +14,7 @@ extension RooflineEngine {
     public func attentionKernels(shape: AttentionShape, algorithm: AttentionAlgorithm, mapping: AttentionMapping,
                                  machine: GPUMachine, elementBytes: Double = 2) -> [KernelCost] {
         switch algorithm {
-        case let .onePass(costsAtTile, tensors, _):
+        case let .onePass(costsAtTile, tensors, _, _):
             let model = AttentionKernelModel(machine: machine, shape: shape, mapping: mapping,
                                              costs: costsAtTile(mapping.blockKV), elementBytes: elementBytes, tensors: tensors)
             return model.kernels()
@@ -34,7 +34,7 @@ extension RooflineEngine {
         switch algorithm {
         case let .perPass(_, passes):
             return passes.enumerated().map { "kernel \($0.offset + 1): \($0.element.name) (DRAM round trip)" }.joined(separator: "\n")
-        case let .onePass(costs, tensors, cascade):
+        case let .onePass(costs, tensors, cascade, _):
             let model = AttentionKernelModel(machine: machine, shape: shape, mapping: mapping, costs: costs(mapping.blockKV),
                                              elementBytes: elementBytes, tensors: tensors)
             let layout = model.layout()

@@ -15,9 +15,44 @@ public struct RooflineEngine: Sendable {
                          machine: GPUMachine, elementBytes: Double = 2) -> SimulationResult {
         let kernels = attentionKernels(shape: shape, algorithm: algorithm, mapping: mapping, machine: machine, elementBytes: elementBytes)
         let loop = Self.loopNest(algorithm: algorithm, mapping: mapping, shape: shape, machine: machine, elementBytes: elementBytes)
-        return finish(kernels: kernels, machine: machine, kernelName: mapping.traits.preset.rawValue,
-                      flops: algorithm.flops(shape: shape, keyTile: mapping.blockKV),
-                      compulsoryBytes: Self.compulsoryBytes(algorithm.tensors, shape: shape, elementBytes: elementBytes), loopNest: loop)
+        var result = finish(kernels: kernels, machine: machine, kernelName: mapping.traits.preset.rawValue,
+                            flops: algorithm.flops(shape: shape, keyTile: mapping.blockKV),
+                            compulsoryBytes: Self.compulsoryBytes(algorithm.tensors, shape: shape, elementBytes: elementBytes), loopNest: loop)
+        if case let .onePass(_, _, _, einsumsAtTile) = algorithm, let main = kernels.first {
+            result.einsums = Self.einsumBreakdown(einsumsAtTile(mapping.blockKV), kernel: main, machine: machine, clockRatio: result.clockRatio)
+        }
+        return result
+    }
+
+    /// A fused kernel's time and energy attributed to the cascade's Einsums: each unit's busy
+    /// time and each operation class's energy shared by the Einsums' executed operations of that
+    /// class (matrix MACs on the matrix unit; exps on the special-function unit; the rest on the
+    /// vector unit).
+    static func einsumBreakdown(_ work: [EinsumWork], kernel: KernelCost, machine: GPUMachine, clockRatio r: Double) -> [SimulationResult.EinsumBreakdown] {
+        guard !work.isEmpty else { return [] }
+        let units = machine.profile.computeUnits
+        let matrixUnit = units.first { $0.kind == .matrix }?.name ?? "matrix"
+        let sfuUnit = units.first { $0.kind == .specialFunction }?.name ?? units.first { $0.kind == .vector }?.name ?? "vector"
+        let vectorUnit = units.first { $0.kind == .vector }?.name ?? "vector"
+        var total = OperationCounts()
+        for w in work { total += w.perScore }
+        let softmaxWeight = { (c: OperationCounts) in c[.specialFunction] / machine.specialFunctionRate
+            + c.vectorOperations / machine.vectorRate + c[.divide] / machine.divideRate }
+        let softmaxTotal = max(softmaxWeight(total), 1e-300)
+        let perMAC = total[.matrixMAC] > 0 ? kernel.matrixEnergy / (kernel.executed[.matrixMAC] > 0 ? kernel.executed[.matrixMAC] : 1) : 0
+        let scores = total[.matrixMAC] > 0 ? kernel.executed[.matrixMAC] / total[.matrixMAC] : 0
+        return work.map { w in
+            let isMatrix = w.perScore[.matrixMAC] > 0
+            let matrixShare = total[.matrixMAC] > 0 ? w.perScore[.matrixMAC] / total[.matrixMAC] : 0
+            let softShare = softmaxWeight(w.perScore) / softmaxTotal
+            let seconds = (matrixShare * kernel.resources.matrix + softShare * kernel.resources.softmax) / r
+            let joules = scores * (w.perScore[.matrixMAC] * perMAC + w.perScore[.specialFunction] * machine.energyPerExp
+                + (w.perScore.vectorOperations + w.perScore[.divide]) * machine.energyPerVectorOp)
+            let unit = isMatrix ? matrixUnit : (w.perScore[.specialFunction] > 0 || w.perScore[.divide] > 0 ? sfuUnit : vectorUnit)
+            let busy = isMatrix ? kernel.resources.matrix : kernel.resources.softmax
+            return .init(name: w.name, unit: unit, seconds: seconds, dynamicJoules: joules,
+                         utilization: busy > 0 ? min(1, seconds * r / busy) : 0)
+        }
     }
 
     /// Latency and energy only (no breakdowns) of one candidate.
@@ -72,14 +107,18 @@ public struct RooflineEngine: Sendable {
         }
         let r2 = 1.0
         let matrixEnergy = kernels.reduce(0) { $0 + $1.matrixEnergy }
-        let components: [String: Double] = [
-            "matrix": matrixEnergy,
-            "special-function": executed[.specialFunction] * machine.energyPerExp * r2,
-            "vector": (executed.vectorOperations + executed[.divide]) * machine.energyPerVectorOp * r2,
-            "shared memory": smem * machine.energyPerSharedMemoryByte * r2,
-            "L2": l2 * machine.energyPerL2Byte * r2,
-            "DRAM": dram * machine.energyPerDRAMByte,
-        ]
+        // Keyed by the profile's own unit and level names.
+        let units = machine.profile.computeUnits
+        let matrixName = units.first { $0.kind == .matrix }?.name ?? "matrix"
+        let sfuName = units.first { $0.kind == .specialFunction }?.name ?? "special-function"
+        let vectorName = units.first { $0.kind == .vector }?.name ?? "vector"
+        var components: [String: Double] = [:]
+        components[matrixName, default: 0] += matrixEnergy
+        components[sfuName, default: 0] += executed[.specialFunction] * machine.energyPerExp * r2
+        components[vectorName, default: 0] += (executed.vectorOperations + executed[.divide]) * machine.energyPerVectorOp * r2
+        components[machine.levels.shared, default: 0] += smem * machine.energyPerSharedMemoryByte * r2
+        components[machine.levels.l2, default: 0] += l2 * machine.energyPerL2Byte * r2
+        components[machine.levels.dram, default: 0] += dram * machine.energyPerDRAMByte
         let resources = resourceTotals.named
         var bound = resources.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? "none"
         let unconstrained = kernels.reduce(0) { $0 + $1.seconds(clockRatio: 1) }

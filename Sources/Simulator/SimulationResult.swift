@@ -11,7 +11,8 @@ public struct SimulationResult: Sendable, Hashable {
         public var unit: String
         public var seconds: Double
         public var dynamicJoules: Double
-        /// Fraction of the unit's processing elements its tiles keep busy.
+        /// Spatial targets: the fraction of the unit's processing elements its tiles keep busy.
+        /// GPU kernels (Einsums fused into one kernel): its share of its unit's busy time.
         public var utilization: Double
     }
 
@@ -37,7 +38,7 @@ public struct SimulationResult: Sendable, Hashable {
     public var averagePowerWatts: Double
     public var staticJoules: Double
     public var dynamicJoules: Double
-    /// Dynamic energy by component (matrix, special-function, vector, shared memory, L2, DRAM).
+    /// Dynamic energy by component, keyed by the profile's unit and memory-level names.
     public var energyByComponent: [String: Double]
     /// Seconds each resource alone would take, summed over kernels.
     public var resourceSeconds: [String: Double]

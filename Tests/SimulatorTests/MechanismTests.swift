@@ -38,7 +38,7 @@ import Testing
         let mapping = AttentionMapper.mapping(preset: .fa2, shape: shape, sm: m.sm)
         #expect(mapping.splitKernel && mapping.packsGroups && mapping.blockQ == 64 && mapping.realRowsPerTile == 4)
         let r = try Experiment.simulateAttention(shape: shape, preset: .fa2, machine: m)
-        #expect(r.energyByComponent["matrix", default: 0] > 0)
+        #expect(r.energyByComponent["tensor-core", default: 0] > 0)
         #expect(r.dramBytes >= shape.compulsoryBytes())
     }
 

@@ -71,18 +71,26 @@ public enum AlgorithmResolver {
 
     static func onePass(_ cascade: Cascade, shape: AttentionShape) throws -> AttentionAlgorithm {
         var table: [Int: ScoreCosts] = [:]
+        var perEinsum: [Int: [EinsumWork]] = [:]
         let scores = Double(shape.qLen) * Double(shape.kvLen)
         for m0 in [16, 32, 64, 80, 128, 256] {
             let bound = try cascade.bind(binding(cascade, shape: shape, m0: m0, perHead: true))
             var counts = bound.totalOperationCounts
             counts += bound.initializationCounts()
             table[m0] = ScoreCosts(counts: counts, scores: scores)
+            let s = max(scores, 1)
+            perEinsum[m0] = zip(cascade.einsums, bound.operationCounts()).map { e, c in
+                var perScore = OperationCounts()
+                for k in CostClass.allCases { perScore[k] = c[k] / s }
+                return EinsumWork(name: e.outputTensor, perScore: perScore)
+            }
         }
+        let einsums = perEinsum
         let fallback = table[64] ?? ScoreCosts.onePassAttention(e: shape.headDim, f: shape.valueDim, m0: 64, m: shape.kvLen)
         let frozen = table
         let sizes = binding(cascade, shape: shape, m0: nil, perHead: false)
         return .onePass(costsAtTile: { m0 in frozen[m0] ?? fallback }, tensors: AttentionTensor.tensors(of: cascade, sizes: sizes),
-                        cascade: cascade)
+                        cascade: cascade, einsumsAtTile: { m0 in einsums[m0] ?? einsums[64] ?? [] })
     }
 
     static func perPass(_ cascade: Cascade, analysis: PassAnalysis, shape: AttentionShape) throws -> AttentionAlgorithm {

@@ -8,7 +8,7 @@ public enum AttentionAlgorithm: Sendable, Hashable {
     /// tile, traffic from the cascade's inputs and outputs (`tensors`); `cascade` is kept for
     /// reports (`einsim map` lists its Einsums).
     case onePass(costsAtTile: @Sendable (Int) -> ScoreCosts, tensors: [AttentionTensor] = AttentionTensor.standard,
-                 cascade: Cascade? = nil)
+                 cascade: Cascade? = nil, einsumsAtTile: @Sendable (Int) -> [EinsumWork] = { _ in [] })
     /// A multi-pass cascade: one kernel per pass, with its operation counts and the bytes that
     /// cross its boundaries (intermediates round-trip through DRAM).
     case perPass(name: String, passes: [PassWork])
@@ -27,7 +27,7 @@ public enum AttentionAlgorithm: Sendable, Hashable {
     /// Per-score costs at a key tile of `m0` keys (for per-pass algorithms, the 1-pass closed form
     /// is used only to rank tile shapes; their kernels are costed pass by pass).
     public func costs(atKeyTile m0: Int, shape: AttentionShape) -> ScoreCosts {
-        if case let .onePass(f, _, _) = self { return f(m0) }
+        if case let .onePass(f, _, _, _) = self { return f(m0) }
         return ScoreCosts.onePassAttention(e: shape.headDim, f: shape.valueDim, m0: m0, m: shape.kvLen)
     }
 
@@ -39,7 +39,7 @@ public enum AttentionAlgorithm: Sendable, Hashable {
 
     /// The tensors a fused kernel of this algorithm reads and writes.
     public var tensors: [AttentionTensor] {
-        if case let .onePass(_, tensors, _) = self { return tensors }
+        if case let .onePass(_, tensors, _, _) = self { return tensors }
         return AttentionTensor.standard
     }
 
@@ -63,3 +63,10 @@ public struct PassWork: Sendable, Hashable {
     }
 }
 
+
+/// One Einsum's work per computed score at a key tile (for per-Einsum breakdowns of a fused kernel).
+public struct EinsumWork: Sendable, Hashable {
+    public var name: String
+    public var perScore: OperationCounts
+    public init(name: String, perScore: OperationCounts) { self.name = name; self.perScore = perScore }
+}
