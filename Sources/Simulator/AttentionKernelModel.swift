@@ -12,7 +12,10 @@ import Workloads
 /// over the SMs. Bytes per level come from the mapping's loop nest over the cascade's own inputs
 /// and outputs (``ReuseAnalysis``): an extra input is traffic like Q, K and V.
 struct AttentionKernelModel {
-    let machine: GPUMachine
+    /// The machine, held by reference: the search re-points one model at every candidate, and
+    /// copying a model must not copy the machine.
+    private let machineRef: GPUMachineRef
+    var machine: GPUMachine { _read { yield machineRef.machine } }
     let shape: AttentionShape
     var mapping: AttentionMapping
     var costs: ScoreCosts
@@ -24,6 +27,12 @@ struct AttentionKernelModel {
     var pathRate: Double? = nil
     var pathMACEnergy: Double? = nil
     var combineStep: Double? = nil
+
+    init(machine: GPUMachine, shape: AttentionShape, mapping: AttentionMapping, costs: ScoreCosts, elementBytes: Double,
+         tensors: [AttentionTensor] = AttentionTensor.standard) {
+        machineRef = GPUMachineRef(machine)
+        self.shape = shape; self.mapping = mapping; self.costs = costs; self.elementBytes = elementBytes; self.tensors = tensors
+    }
 
     /// The kernel's tile schedule, loop nest and traffic.
     struct Layout {
@@ -270,4 +279,10 @@ struct AttentionKernelModel {
         if let combine = combineCost(layout: l) { result.append(combine) }
         return result
     }
+}
+
+/// A ``GPUMachine`` held by reference.
+final class GPUMachineRef: Sendable {
+    let machine: GPUMachine
+    init(_ machine: GPUMachine) { self.machine = machine }
 }
