@@ -19,12 +19,17 @@ extension Experiment {
         }
         let machine = try Machine(profile: profile, precision: .fp16)
         let cascade = try AlgorithmResolver.cascade(algorithm)
+        for rank in ["M", "P"] where cascade.rank(named: rank) == nil {
+            throw SimpleInputError("cascade '\(cascade.name)' has no rank '\(rank)'; attention cascades name keys M and queries P",
+                                   suggestion: "declare 'rank M = …' and 'rank P = …' (see Examples/cascades/README.md)")
+        }
         var sizes = AlgorithmResolver.binding(cascade, shape: shape, m0: nil, perHead: false)
         sizes["M"] = shape.kvLen
         let mapper = SpatialMapper(cascade: cascade, sizes: sizes, machine: machine)
         let search = try SpatialSearch.best(mapper, objective: objective)
-        let tensors = AttentionTensor.tensors(of: cascade, sizes: sizes)
-        let compulsory = RooflineEngine.compulsoryBytes(tensors, shape: shape, elementBytes: 2)
+        // Compulsory traffic: the cascade's own inputs and outputs, once.
+        let bound = try mapper.bound(keyTile: search.mapping.keyTile)
+        let compulsory = cascade.tensors.filter { $0.role != .intermediate }.reduce(0.0) { $0 + bound.bytes(of: $1.name) }
         var result = try RooflineEngine().evaluate(.cascade(mapper: mapper, mapping: search.mapping, compulsoryBytes: compulsory))
         result.loopNest += "\nmapper: \(search.evaluated) candidates evaluated" + (search.infeasible.isEmpty ? "" : ", infeasible: "
             + search.infeasible.sorted { $0.key < $1.key }.map { "\($0.value) overflow \($0.key)" }.joined(separator: ", "))

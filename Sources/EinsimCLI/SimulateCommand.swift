@@ -61,13 +61,27 @@ struct MapCommand: ParsableCommand {
     @OptionGroup var options: WorkloadOptions
 
     func run() throws {
+        guard options.format == .table || options.format == .json else {
+            throw SimpleInputError("--format \(options.format.rawValue): 'einsim map' prints its mapping as text (table) or json",
+                                   suggestion: "use --format json, or 'einsim simulate --format \(options.format.rawValue)' for the figures")
+        }
         let records = try RooflineEngine.$describesMappings.withValue(true) { try options.run() }
+        if options.format == .json {
+            // The results with the mapping as text: binding, fusion groups, loop nest, traffic.
+            let objects: [JSONValue] = records.map { r in
+                guard case var .object(o) = r.json else { return r.json }
+                o["mapping"] = .string(r.result.loopNest)
+                return .object(o)
+            }
+            emit(JSONValue.object(["results": .array(objects)]).jsonText)
+            return
+        }
         for r in records {
             emit("\(r.result.hardware) · \(r.variant) · kernel \(r.result.kernel)")
             emit(r.result.loopNest)
             let levels = r.result.bytesPerLevel.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
             emit("traffic: " + levels.map { "\($0.key) \(Format.bytes($0.value))" }.joined(separator: ", "))
-            for k in r.result.kernels { emit("  \(r.result.einsums.isEmpty ? "kernel" : "group") \(k.name): \(Format.seconds(k.seconds))") }
+            for k in r.result.kernels { emit("  fusion group (kernel) \(k.name): \(Format.seconds(k.seconds))") }
             if !r.result.utilization.isEmpty {
                 emit("utilization: " + r.result.utilization.sorted { $0.key < $1.key }.map { "\($0.key) \(Format.fixed(100 * $0.value, 1))%" }.joined(separator: ", "))
             }

@@ -10,7 +10,15 @@ struct ValidateCommand: ParsableCommand {
         if file.hasSuffix(".einsum") {
             emit(try EinsumFileSummary.validate(path: file))
         } else if file.hasSuffix(".xml") {
-            emit(try ProfileSummary.validate(path: file))
+            let profile = try ProfileLoader.load(path: file)
+            // What the engines need beyond the schema: the GPU kernel model's units, levels and
+            // parameters, or the target-neutral machine for every other kind.
+            if profile.kind == .gpu {
+                _ = try GPUMachine(profile: profile)
+            } else {
+                _ = try Machine(profile: profile)
+            }
+            emit(ProfileSummary.summary(of: profile) + "\n  engines: roofline (\(profile.kind == .gpu ? "GPU kernels" : "spatial mapper"))")
         } else {
             throw SimpleInputError("cannot tell what '\(file)' is", suggestion: "give a .xml hardware profile or a .einsum cascade")
         }

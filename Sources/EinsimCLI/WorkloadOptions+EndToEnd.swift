@@ -28,7 +28,7 @@ extension WorkloadOptions {
         for name in hardware.isEmpty ? ["nvidia-h100-sxm"] : hardware {
             let profile = try profileTransform(try ProfileResolver.load(name))
             guard profile.kind == .gpu else {
-                throw SimulationError.unsupported("'\(profile.name)' is a \(profile.kind.rawValue) profile; this build simulates GPU targets only")
+                throw SimulationError.unsupported("'\(profile.name)' (\(profile.kind.rawValue)): --scope end-to-end is modeled on GPU profiles only for now; --scope attention runs on every profile")
             }
             let machine = try GPUMachine(profile: profile)
             for spec in specs {

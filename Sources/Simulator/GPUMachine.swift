@@ -80,9 +80,27 @@ public struct GPUMachine: Sendable {
             }
             return value
         }
-        func parameter(_ key: String, example: String) throws -> Double {
-            try need(profile.parameter(key), "parameter '\(key)'",
-                     suggestion: "add <parameter name=\"\(key)\" source=\"…\">\(example)</parameter> to its <parameters> (see nvidia-h100-sxm.xml for the measured H100 value)")
+        /// A required parameter of `dimension`, within `range` (bad values are located).
+        func parameter(_ key: String, example: String, _ dimension: Dimension = .dimensionless,
+                       _ range: ClosedRange<Double> = 0...Double.greatestFiniteMagnitude, exclusiveLower: Bool = false,
+                       rangeText: String? = nil) throws -> Double {
+            guard let p = profile.parameters[key] else {
+                _ = try need(Optional<Double>.none, "parameter '\(key)'",
+                             suggestion: "add <parameter name=\"\(key)\" source=\"…\">\(example)</parameter> to its <parameters> (see nvidia-h100-sxm.xml for the measured H100 value)")
+                return 0
+            }
+            guard p.dimension == dimension else {
+                throw SimpleInputError("parameter '\(key)' is \(p.dimension.phrase) ('\(p.text)'); the GPU model needs \(dimension.phrase)",
+                                       at: p.location ?? profile.location, suggestion: "write it like \(example)")
+            }
+            let low = range.lowerBound
+            guard p.value.isFinite, p.value <= range.upperBound, exclusiveLower ? p.value > low : p.value >= low else {
+                let bound = rangeText ?? (range.upperBound == .greatestFiniteMagnitude ? (exclusiveLower ? "positive" : "not negative")
+                    : "in \(exclusiveLower ? "(" : "[")\(low), \(range.upperBound)]")
+                throw SimpleInputError("parameter '\(key)' is \(p.text); it must be \(bound)", at: p.location ?? profile.location,
+                                       suggestion: "e.g. \(example) (the H100's value, with its source, is in nvidia-h100-sxm.xml)")
+            }
+            return p.value
         }
         guard profile.kind == .gpu else {
             throw SimulationError.unsupported("profile '\(profile.name)' is a \(profile.kind.rawValue) target; the GPU kernel model needs a gpu profile")
@@ -162,18 +180,19 @@ public struct GPUMachine: Sendable {
             throw SimpleInputError("profile '\(profile.name)' (/profile) gives no <processors>; the GPU model spreads thread blocks over the SMs",
                                    at: profile.location, suggestion: "add <processors>N</processors> (the number of SMs; 132 on an H100)")
         }
-        l2ResidentFraction = try parameter("l2-resident-fraction", example: "0.5")
-        maxThreadBlocksPerSM = max(1, Int(try parameter("max-thread-blocks-per-sm", example: "32")))
-        maxThreadsPerSM = max(32, Int(try parameter("max-threads-per-sm", example: "2048")))
-        paddingMACEnergyFraction = try parameter("padding-mac-energy-fraction", example: "0.6")
-        registerHeadroom = try parameter("register-headroom", example: "0.75")
-        minimumClockRatio = min(1, try parameter("minimum-clock", example: "792 MHz") / profile.clockHz)
+        l2ResidentFraction = try parameter("l2-resident-fraction", example: "0.5", .dimensionless, 0...1, exclusiveLower: true)
+        maxThreadBlocksPerSM = Int(try parameter("max-thread-blocks-per-sm", example: "32", .dimensionless, 1...1_048_576))
+        maxThreadsPerSM = Int(try parameter("max-threads-per-sm", example: "2048", .dimensionless, 32...1_048_576))
+        paddingMACEnergyFraction = try parameter("padding-mac-energy-fraction", example: "0.6", .dimensionless, 0...1)
+        registerHeadroom = try parameter("register-headroom", example: "0.75", .dimensionless, 0...1, exclusiveLower: true)
+        minimumClockRatio = try parameter("minimum-clock", example: "792 MHz", .frequency, 0...profile.clockHz, exclusiveLower: true,
+                                      rangeText: "positive and at most the boost <clock>") / profile.clockHz
         var steps: [String: Double] = [:]
         for preset in KernelPreset.allCases where preset != .auto {
-            steps[preset.rawValue] = try parameter("\(preset.rawValue).combine-step", example: "0.55 us")
+            steps[preset.rawValue] = try parameter("\(preset.rawValue).combine-step", example: "0.3 us", .time)
         }
         combineStepSeconds = steps
-        gatherOverheadBytes = try parameter("gather-overhead", example: "64 B")
+        gatherOverheadBytes = try parameter("gather-overhead", example: "64 B", .bytes)
     }
 
     /// What one SM offers a thread block.

@@ -52,7 +52,7 @@ extension RooflineEngine {
                 + (mapping.packsGroups ? ", GQA group packed into rows" : "") + (mapping.realRowsPerTile < mapping.blockQ ? ", \(mapping.realRowsPerTile) real rows of \(mapping.blockQ)" : ""))
             lines.append("loop nest:")
             lines.append(MappingText.nest(layout.nest))
-            lines.append("traffic (dense iteration space; the mask visits \(Int(layout.schedule.totalTiles.rounded())) key tiles per head):")
+            lines.append("traffic (dense iteration space; the mask visits \(MappingText.count(layout.schedule.totalTiles)) key tiles per head):")
             lines.append(MappingText.traffic(layout.reuse))
             if mapping.splits > 1 {
                 lines.append("combine Einsum (its own kernel): AV = Σ_ms exp(lse_ms − lse) · AV.partial_ms over \(mapping.splits) splits")

@@ -4,7 +4,11 @@ import Foundation
 /// Renders a mapping for `einsim map`: the cascade's Einsums with their binding, the fusion
 /// groups, the loop nest per level (factors, kept tensors) and the traffic per level and tensor.
 public enum MappingText {
+    /// A count as an integer when it is one (and fits), otherwise in scientific notation.
+    public static func count(_ x: Double) -> String { factor(x) }
+
     public static func bytes(_ b: Double) -> String {
+        guard b.isFinite else { return "\(b) B" }
         let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]
         var v = b, i = 0
         while v >= 1024 && i < units.count - 1 { v /= 1024; i += 1 }
@@ -12,7 +16,7 @@ public enum MappingText {
     }
 
     static func factor(_ x: Double) -> String {
-        x == x.rounded() && x < 1e15 ? String(Int(x)) : String(format: "%.3g", x)
+        x.isFinite && x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(format: "%.3g", x)
     }
 
     public static func bindings(_ bindings: [EinsumBinding]) -> String {

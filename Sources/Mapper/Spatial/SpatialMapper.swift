@@ -21,12 +21,14 @@ public struct SpatialMapper: Sendable {
 
     /// Candidate (query tile, key tile) pairs: powers of two from 16 up to the rank, and the rank.
     public func tileCandidates() -> [(Int, Int)] {
+        // Powers of two from 16, and the whole rank; tiles beyond 2^16 rows or keys exceed any
+        // on-chip buffer, so the ladder stops there (the search stays the same size at 1M tokens).
         func ladder(_ n: Int) -> [Int] {
             var out: [Int] = []
             var t = 16
-            while t < n { out.append(t); t *= 2 }
-            out.append(n)
-            return out
+            while t < n && t <= 1 << 16 { out.append(t); t *= 2 }
+            if n <= 1 << 16 { out.append(n) }
+            return out.isEmpty ? [min(n, 1 << 16)] : out
         }
         let p = sizes["P"] ?? 1, m = sizes["M"] ?? 1
         let keyTiles = cascade.rank(named: "M0") != nil || cascade.rank(named: "M") != nil ? ladder(m) : [m]
@@ -65,7 +67,8 @@ public struct SpatialMapper: Sendable {
         let initialized = Set(cascade.initializations.map(\.outputTensor))
         func extents(_ tensor: String) -> [String: Double] {
             var x: [String: Double] = [:]
-            for r in cascade.tensor(named: tensor)?.ranks ?? [] { x[root(r)] = size(root(r)) }
+            // Partition parts index their own extents (SX[t1] holds T1 values; BK[m1, m0] M1 × M0).
+            for r in cascade.tensor(named: tensor)?.ranks ?? [] { x[root(r), default: 1] *= size(r) }
             return x
         }
         /// Bytes of an intermediate live inside its group: one query tile, one key tile (the

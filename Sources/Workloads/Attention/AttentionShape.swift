@@ -36,7 +36,9 @@ public struct AttentionShape: Sendable, Hashable, Codable {
         if causal {
             // Bottom-right aligned causal mask: query i sees keys ≤ i + (Lkv − Lq).
             let offset = k - q
-            let visible = q * offset + q * (q + 1) / 2
+            // With more queries than keys the first q − k queries see no key and the rest see
+            // 1 … k keys.
+            let visible = offset >= 0 ? q * offset + q * (q + 1) / 2 : k * (k + 1) / 2
             kept *= min(1, visible / (q * k))
         }
         return kept

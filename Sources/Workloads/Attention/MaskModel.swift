@@ -26,7 +26,8 @@ public enum MaskModel: Sendable, Hashable, Codable {
             let q = Double(qLen), k = Double(kvLen), w = Double(max(0, window))
             // Count pairs (i, j) with |i − j| ≤ w for i < q, j < k (square-ish case, exact for q == k).
             let n = min(q, k)
-            let band = n * (2 * w + 1) - w * (w + 1)
+            let we = min(w, max(0, n - 1))  // a window past the sequence keeps everything
+            let band = n * (2 * we + 1) - we * (we + 1)
             return min(1, max(0, band) / (q * k))
         case let .pattern(p):
             return p.keptFraction(qLen: qLen, kvLen: kvLen)
