@@ -252,7 +252,7 @@ struct AttentionKernelModel {
             }
         // Launch, then two dependent DRAM round trips: the log-sum-exps (to find the scale), then
         // the partial outputs they scale.
-        let fixed = machine.launchOverhead + 2 * machine.dramLatency
+        let fixed = machine.launchOverhead + 2 * machine.dramLatency + machine.combineFixedSeconds[mapping.traits.family.rawValue, default: 0]
         let step = combineStep ?? machine.combineStepSeconds[mapping.traits.family.rawValue] ?? 0
         let chain = Double(mapping.splits) * step
         let b = Double(shape.batch)

@@ -61,6 +61,9 @@ public struct GPUMachine: Sendable {
     public var combineStepSeconds: [String: Double]
     /// Bus-time overhead per non-contiguous gathered chunk, in bytes (`gather-overhead`).
     public var gatherOverheadBytes: Double
+    /// Per kernel family: the split-KV combine kernel's duration floor beyond its launch and two
+    /// dependent DRAM round trips (`PRESET.combine-fixed`).
+    public var combineFixedSeconds: [String: Double]
     /// The profile the machine was resolved from (units and levels by their own names).
     public var profile: HardwareProfile { profileBox.profile }
     /// Held by reference: the machine is copied into every candidate's model.
@@ -192,6 +195,11 @@ public struct GPUMachine: Sendable {
             steps[preset.rawValue] = try parameter("\(preset.rawValue).combine-step", example: "0.3 us", .time)
         }
         combineStepSeconds = steps
+        var fixedParts: [String: Double] = [:]
+        for preset in KernelPreset.allCases where preset != .auto {
+            fixedParts[preset.rawValue] = try parameter("\(preset.rawValue).combine-fixed", example: "2 us", .time)
+        }
+        combineFixedSeconds = fixedParts
         gatherOverheadBytes = try parameter("gather-overhead", example: "64 B", .bytes)
     }
 

@@ -12,7 +12,8 @@ private func close(_ a: Double?, _ b: Double) -> Bool {
 private let gpuParameterNames: Set<String> = [
     "l2-resident-fraction", "max-thread-blocks-per-sm", "max-threads-per-sm", "padding-mac-energy-fraction",
     "register-headroom", "minimum-clock", "fa2.combine-step", "cudnn.combine-step", "flex.combine-step",
-    "fa3.combine-step", "gather-overhead",
+    "fa3.combine-step", "fa2.combine-fixed", "cudnn.combine-fixed", "flex.combine-fixed", "fa3.combine-fixed",
+    "gather-overhead",
 ]
 
 /// A gpu profile with `parameters` (lines) in a `<parameters>` block starting on line 4.
@@ -77,10 +78,10 @@ struct ProfileParameterTests {
         #expect(h100.parameter("padding-mac-energy-fraction") == 0.6)
         #expect(h100.parameter("register-headroom") == 0.75)
         #expect(h100.parameter("minimum-clock") == 792e6)
-        #expect(close(h100.parameter("fa2.combine-step"), 0.3e-6))
+        #expect(close(h100.parameter("fa2.combine-step"), 0.16e-6))
         #expect(close(h100.parameter("cudnn.combine-step"), 0.1e-6))
-        #expect(close(h100.parameter("flex.combine-step"), 0.3e-6))
-        #expect(close(h100.parameter("fa3.combine-step"), 0.3e-6))
+        #expect(close(h100.parameter("flex.combine-step"), 0.16e-6))
+        #expect(close(h100.parameter("fa3.combine-step"), 0.16e-6))
         #expect(h100.parameter("gather-overhead") == 64)
         for (name, parameter) in h100.parameters {
             #expect(parameter.provenance?.source.isEmpty == false, "\(name) has no source")

@@ -149,7 +149,7 @@ struct ShippedProfileTests {
         #expect(first == second)
         #expect(first.contains("1.071 PFLOP/s"))
         #expect(first.contains("balance point: 319.6 FLOP/byte"))
-        #expect(first.contains("\n  parameters:\n    cudnn.combine-step = 0.1 us\n"))
+        #expect(first.contains("\n  parameters:\n    cudnn.combine-fixed = 0 us\n    cudnn.combine-step = 0.1 us\n"))
         let h200 = try ProfileSummary.validate(path: directory + "/nvidia-h200-sxm.xml")
         #expect(h200.contains("    minimum-clock = 792 MHz") && h200.contains("    gather-overhead = 64 B"))
     }
