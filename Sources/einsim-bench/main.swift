@@ -68,3 +68,30 @@ for i in 0..<shapes.count {
         return 1000
     })
 }
+
+// Time to the best mapping of one attention point (the whole search, candidate generation included).
+func bestMappingMilliseconds(_ body: () throws -> Void) rethrows -> Double {
+    var best = Double.infinity
+    for _ in 0..<5 {
+        let start = Date()
+        try body()
+        best = min(best, Date().timeIntervalSince(start) * 1000)
+    }
+    return best
+}
+let point = AttentionShape(batch: 1, heads: 32, kvHeads: 8, qLen: 8192, headDim: 128, causal: true)
+let gpuMs = bestMappingMilliseconds {
+    sink += MappingSearch.best(shape: point, algorithm: AttentionAlgorithm.closedFormOnePass(shape: point), machine: machine, objective: .latency).seconds
+}
+let fusemaxProfile = try ProfileResolver.load("fusemax")
+let bert = AttentionShape(batch: 64, heads: 12, qLen: 4096, headDim: 64)
+var spatialCandidates = 0
+let spatialMs = try bestMappingMilliseconds {
+    let r = try Experiment.simulateOnTarget(shape: bert, profile: fusemaxProfile)
+    sink += r.latencySeconds
+    spatialCandidates = r.loopNest.split(separator: "\n").last.map { line in
+        line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }.reduce(0, +) } ?? 0
+}
+print("best mapping of one attention point: \(Format.fixed(gpuMs, 2)) ms on nvidia-h100-sxm (GPU mapspace), "
+      + "\(Format.fixed(spatialMs, 2)) ms on fusemax (\(spatialCandidates) tilings, incl. profile resolution and the cascade)")
+if sink == 42 { print("") }
