@@ -46,14 +46,32 @@ struct SpatialTargetTests {
         #expect(fusemax.einsums.first { $0.name == "AV" }?.unit == "pe-1d", "the divide needs the 1-D array")
     }
 
-    /// Passes that cannot fuse spill their intermediates through DRAM: the 3-pass cascade moves
-    /// more than the 1-pass one when the score matrix does not fit the buffer.
-    @Test func threePassSpillsWhenTheFiberDoesNotFit() throws {
-        let shape = AttentionShape(batch: 4, heads: 12, qLen: 65536, headDim: 64)
-        let one = try Self.run("fusemax", shape)
-        let three = try Self.run("fusemax", shape, algorithm: "3pass")
-        #expect(three.dramBytes > 2 * one.dramBytes)
-        #expect(three.kernels.count > one.kernels.count)
+    /// Passes fuse only when the intermediates crossing them fit whole on chip (FLAT's row-tile
+    /// fusion): at 64K keys 16 query rows of scores fit FuseMax's buffer, so the 3-pass cascade is
+    /// one group that re-reads K and V per row tile; at 1M keys they do not, and it spills.
+    @Test func threePassFusesWhenRowsFitAndSpillsWhenTheyDoNot() throws {
+        let fits = AttentionShape(batch: 4, heads: 12, qLen: 65536, headDim: 64)
+        let oneFits = try Self.run("fusemax", fits)
+        let threeFits = try Self.run("fusemax", fits, algorithm: "3pass")
+        #expect(threeFits.kernels.count == 1)
+        #expect(threeFits.dramBytes > 2 * oneFits.dramBytes)
+        let spills = AttentionShape(batch: 1, heads: 1, qLen: 1 << 20, headDim: 64)
+        let threeSpills = try Self.run("fusemax", spills, algorithm: "3pass")
+        let oneSpills = try Self.run("fusemax", spills)
+        #expect(threeSpills.kernels.count == 3)
+        #expect(threeSpills.dramBytes > 2 * oneSpills.dramBytes)
+    }
+
+    /// A PIM system reads K and V in the banks for the Einsums bound to its PIM units: batched
+    /// decode is faster than on the same NPU without PIM, and the in-bank reads are a resource.
+    @Test func pimReadsOperandsInBank() throws {
+        let decode = AttentionShape(batch: 32, heads: 32, qLen: 1, kvLen: 4096, headDim: 128)
+        let pim = try Self.run("neupims", decode)
+        let npu = try Self.run("tpu-like-npu", decode)
+        #expect(pim.latencySeconds < npu.latencySeconds)
+        #expect(pim.resourceSeconds["hbm (in-bank)", default: 0] > 0)
+        #expect(pim.einsums.first { $0.name == "BQK" }?.unit == "pim-alu")
+        #expect(pim.dramBytes < npu.dramBytes)
     }
 
     @Test func masksAndGQAAreRefusedNotApproximated() throws {

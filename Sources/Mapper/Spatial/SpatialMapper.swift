@@ -233,6 +233,7 @@ public struct SpatialMapper: Sendable {
     /// every operation class of the Einsum first; issue costs and array shape included).
     public func bindings() throws -> [EinsumBinding] {
         let bound = try bound(keyTile: min(256, sizes["M"] ?? 256))
+        let full = bound
         let nominal = min(256, sizes["P"] ?? 256), nominalKeys = min(256, sizes["M"] ?? 256)
         return try cascade.einsums.map { einsum in
             let counts = bound.operationCounts(of: einsum)
@@ -242,12 +243,19 @@ public struct SpatialMapper: Sendable {
             }
             let capable = machine.units.filter { u in classes.allSatisfy { (u.rate[$0] ?? 0) > 0 } }
             let candidates = capable.isEmpty ? machine.units.filter { ($0.rate[dominant] ?? 0) > 0 } : capable
+            // Operands streamed from main memory (cascade inputs, directly or through their
+            // initialization copies): a unit beside the DRAM banks reads them in-bank, any other
+            // unit over the external bus.
+            let streamed = Set(einsum.inputTensors.flatMap { inputSources($0) })
+            let streamedBytes = streamed.reduce(0.0) { $0 + full.bytes(of: $1) }
             func time(_ u: Machine.Unit) -> Double {
                 let util = utilization(of: einsum, on: u, pt: nominal, mt: nominalKeys)
-                return classes.reduce(0.0) { acc, c in
+                let compute = classes.reduce(0.0) { acc, c in
                     let rate = u.throughput(c, clockHz: machine.clockHz)
                     return acc + (rate > 0 ? counts[c] / (rate * util) : 0)
                 }
+                let bandwidth = inBankBandwidth(u) ?? machine.mainMemory.bandwidth
+                return max(compute, streamedBytes / bandwidth)
             }
             guard let best = candidates.min(by: { time($0) < time($1) || (time($0) == time($1) && $0.name < $1.name) }) else {
                 throw SimpleInputError("no compute unit of '\(machine.name)' runs \(dominant.rawValue), which Einsum \(einsum.outputTensor) needs",
@@ -258,9 +266,27 @@ public struct SpatialMapper: Sendable {
         }
     }
 
-    /// Fraction of a unit's processing elements an Einsum keeps busy at this tile choice: array
-    /// rows hold queries, columns keys (or the head dimension when the Einsum has no keys);
-    /// padding of the last row/column tile counts as idle.
+    /// The cascade inputs a tensor carries: itself for an input, the copied inputs for an
+    /// initialization copy (`BK = K` partitioned), nothing for an intermediate.
+    public func inputSources(_ tensor: String) -> [String] {
+        guard let t = cascade.tensor(named: tensor) else { return [] }
+        if t.role == .input { return [tensor] }
+        return cascade.initializations.filter { $0.outputTensor == tensor }.flatMap(\.inputTensors)
+            .filter { cascade.tensor(named: $0)?.role == .input }
+    }
+
+    /// Bytes per second a processing-in-memory unit reads from its banks (one operand element per
+    /// MAC at its MAC rate, 2-byte elements), or nil for a unit that is not beside the banks.
+    public func inBankBandwidth(_ u: Machine.Unit) -> Double? {
+        guard u.kind == .pimALU, u.servedBy.contains(machine.mainMemory.name) else { return nil }
+        return u.throughput(.matrixMAC, clockHz: machine.clockHz) * 2
+    }
+
+    /// Fraction of a unit's processing elements an Einsum keeps busy at this tile choice: the
+    /// array's rows and columns (a 1-D array's lanes) take the Einsum's parallel ranks — queries,
+    /// keys or a head dimension, at their tile extents — in the assignment that fills the most;
+    /// padding of the last row/column tile counts as idle, and a dimension no rank fills keeps
+    /// one lane busy.
     public func utilization(of einsum: Einsum, on unit: Machine.Unit, pt: Int, mt: Int) -> Double {
         let ranks = Set(einsum.iterationRanks.map(root))
         func fill(_ n: Double, _ lanes: Int) -> Double {
@@ -268,13 +294,21 @@ public struct SpatialMapper: Sendable {
             return n / ((n / Double(lanes)).rounded(.up) * Double(lanes))
         }
         let rows = unit.rows ?? 1, cols = unit.columns ?? 1
-        let p = Double(min(pt, sizes["P"] ?? pt)), m = Double(min(mt, sizes["M"] ?? mt))
-        var u = ranks.contains("p") ? fill(p, rows) : 1 / Double(rows)
-        if cols > 1 {
-            if ranks.contains("m") { u *= fill(m, cols) }
-            else if ranks.contains("f") { u *= fill(Double(sizes["F"] ?? 1), cols) }
-            else if ranks.contains("e") { u *= fill(Double(sizes["E"] ?? 1), cols) }
-            else { u /= Double(cols) }
+        var extents: [Double] = []
+        if ranks.contains("p") { extents.append(Double(min(pt, sizes["P"] ?? pt))) }
+        if ranks.contains("m") { extents.append(Double(min(mt, sizes["M"] ?? mt))) }
+        if ranks.contains("f") { extents.append(Double(sizes["F"] ?? 1)) }
+        if ranks.contains("e") { extents.append(Double(sizes["E"] ?? 1)) }
+        func fillOrOne(_ i: Int?, _ lanes: Int) -> Double {
+            guard let i else { return lanes > 1 ? 1 / Double(lanes) : 1 }
+            return fill(extents[i], lanes)
+        }
+        var u = fillOrOne(nil, rows) * fillOrOne(nil, cols)
+        let choices: [Int?] = [nil] + extents.indices.map { Optional($0) }
+        for r in choices {
+            for c in choices where c == nil || c != r {
+                u = max(u, fillOrOne(r, rows) * fillOrOne(c, cols))
+            }
         }
         return max(u, 1e-9)
     }

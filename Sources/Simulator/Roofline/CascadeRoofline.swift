@@ -88,9 +88,25 @@ public struct CascadeRoofline: Sendable {
         let reuse = ReuseAnalysis.analyze(group.nest, tensors: group.tensors)
         let main = machine.mainMemory
         var dram = 0.0, dramJ = 0.0
+        // Inputs read only by Einsums bound to units beside the DRAM banks stay in the banks:
+        // their reads are in-bank traffic at the PIM units' rate, not external-bus traffic.
+        var consumers: [String: [String]] = [:]
+        for i in group.einsums {
+            for t in bound.cascade.einsums[i].inputTensors {
+                for source in mapper.inputSources(t) { consumers[source, default: []].append(mapping.bindings[i].unit) }
+            }
+        }
+        let pimUnits = machine.units.filter { mapper.inBankBandwidth($0) != nil }
+        let pimNames = Set(pimUnits.map(\.name))
+        let inBankRate = pimUnits.reduce(0.0) { $0 + (mapper.inBankBandwidth($1) ?? 0) }
+        var inBank = 0.0
         if group.nest.levels.count > 1 {
             for e in reuse.entries where e.parent == main.name {
                 let output = group.tensors.first { $0.name == e.tensor }?.role == .output
+                if !output, let users = consumers[e.tensor], !users.isEmpty, users.allSatisfy(pimNames.contains) {
+                    inBank += e.parentBytes
+                    continue
+                }
                 dram += e.parentBytes
                 dramJ += e.parentBytes * (output ? main.writeJoulesPerByte : main.readJoulesPerByte)
             }
@@ -103,6 +119,10 @@ public struct CascadeRoofline: Sendable {
         var resources: [String: Double] = [:]
         for (u, t) in busy { resources[u] = t }
         resources[main.name] = dram / main.bandwidth
+        if inBank > 0 && inBankRate > 0 {
+            resources[main.name + " (in-bank)"] = inBank / inBankRate
+            joules += inBank * 8 * (machine.profile.pim?.energyPerBit ?? main.readJoulesPerByte / 8)
+        }
         if let buffer = machine.onChipBuffer {
             resources[buffer.name] = (bufferBytes + dram) / buffer.bandwidth
             joules += bufferBytes * buffer.readJoulesPerByte + dram * buffer.writeJoulesPerByte
@@ -149,7 +169,9 @@ public struct CascadeRoofline: Sendable {
         let flops = 2 * macs
         let staticJ = machine.idleWatts * latency
         let peak = machine.peak(.matrixMAC) * 2
-        let roofline = max(peak > 0 ? flops / peak : 0, compulsoryBytes / machine.mainMemory.bandwidth)
+        // Data reaches compute at most at the faster of the external bus and in-bank PIM reads.
+        let inBankRate = machine.units.reduce(0.0) { $0 + (mapper.inBankBandwidth($1) ?? 0) }
+        let roofline = max(peak > 0 ? flops / peak : 0, compulsoryBytes / max(machine.mainMemory.bandwidth, inBankRate))
         var components: [String: Double] = [:]
         for e in einsums { components[e.unit, default: 0] += e.dynamicJoules }
         let onChipName = machine.onChipBuffer?.name ?? "buffer"
