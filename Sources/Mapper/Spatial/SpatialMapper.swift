@@ -108,7 +108,7 @@ public struct SpatialMapper: Sendable {
                     producedBy[t].map { last.contains($0) } ?? false
                 }
                 let live = crossing.reduce(0.0) { $0 + fiberBytes($1) }
-                if live <= 0.5 * capacity {
+                if live <= capacity {
                     groups[groups.count - 1] += members
                     groupPasses[groupPasses.count - 1].append(p)
                     continue
