@@ -103,6 +103,7 @@ public enum AttentionPlanner {
         if precision.quantizesCache { elementBytes = precision.kvCacheBytesPerElement }
         var algorithm = try AlgorithmResolver.resolve(name, shape: shape)
         let engine = RooflineEngine()
+        try Experiment.checkFits(shape.compulsoryBytes(elementBytes: elementBytes), capacity: machine.dramCapacity, machine: machine.name)
         let mapping: AttentionMapping
         if preset != .auto {
             mapping = try Experiment.presetMapping(preset, shape: shape, machine: machine, elementBytes: elementBytes)

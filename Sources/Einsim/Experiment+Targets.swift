@@ -26,6 +26,8 @@ extension Experiment {
         var sizes = AlgorithmResolver.binding(cascade, shape: shape, m0: nil, perHead: false)
         sizes["M"] = shape.kvLen
         let mapper = SpatialMapper(cascade: cascade, sizes: sizes, machine: machine)
+        // Main-memory capacity is not checked here: the spatial profiles' DRAM capacities are
+        // leads (FuseMax and FLAT do not state them; their evaluations assume the workload fits).
         let search = try SpatialSearch.best(mapper, objective: objective)
         // Compulsory traffic: the cascade's own inputs and outputs, once.
         let bound = try mapper.bound(keyTile: search.mapping.keyTile)

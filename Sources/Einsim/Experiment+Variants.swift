@@ -24,6 +24,7 @@ extension Experiment {
             return try simulateAttention(shape: shape, preset: preset, machine: machine, algorithm: algorithm, objective: objective)
         }
         let algorithm = try algorithm ?? AlgorithmResolver.resolve("1pass", shape: shape)
+        try checkFits(shape.compulsoryBytes(), capacity: machine.dramCapacity, machine: machine.name)
         let mapping: AttentionMapping
         if preset != .auto {
             mapping = try Experiment.presetMapping(preset, shape: shape, machine: machine)

@@ -11,6 +11,8 @@ public enum Experiment {
                                          objective: Objective = .latency) throws -> SimulationResult {
         let algorithm = algorithm ?? (try? AlgorithmResolver.resolve("1pass", shape: shape))
             ?? AttentionAlgorithm.closedFormOnePass(shape: shape)
+        try checkFits(RooflineEngine.compulsoryBytes(algorithm.tensors, shape: shape, elementBytes: 2),
+                      capacity: machine.dramCapacity, machine: machine.name)
         let engine = RooflineEngine()
         if preset != .auto {
             let mapping = try presetMapping(preset, shape: shape, machine: machine)
@@ -21,6 +23,13 @@ public enum Experiment {
             throw SimulationError.unsupported("no attention mapping fits '\(machine.name)' (every preset and searched tile shape needs a matrix path, shared memory or registers the machine lacks)")
         }
         return engine.evaluate(shape: shape, algorithm: algorithm, mapping: search.mapping, machine: machine)
+    }
+
+    /// Refuses a call whose inputs and outputs do not fit the machine's main memory.
+    static func checkFits(_ bytes: Double, capacity: Double, machine: String) throws {
+        guard bytes <= capacity else {
+            throw SimulationError.unsupported("the call's inputs and outputs take \(MappingText.bytes(bytes)), more than the main-memory capacity of '\(machine)' (\(Format.fixed(capacity / 1e9, 1)) GB = \(MappingText.bytes(capacity))); use a smaller batch or sequence, or a machine with more memory")
+        }
     }
 
     /// The mapping `preset` pins, refused (exit status 2, bad input) when the machine lacks the

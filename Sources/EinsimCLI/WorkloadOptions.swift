@@ -77,6 +77,12 @@ struct WorkloadOptions: ParsableArguments {
             return value
         }
         if let model {
+            // The model sets the attention shape; shape flags next to it would be ignored.
+            let conflicting: [(String, Int?)] = [("heads", heads), ("kv-heads", kvHeads), ("q-len", qLen), ("kv-len", kvLen), ("head-dim", headDim)]
+            if let flag = conflicting.first(where: { $0.1 != nil }) {
+                throw SimpleInputError("--\(flag.0) cannot be combined with --model \(model): the model sets the attention shape",
+                                       suggestion: "drop --\(flag.0), or give the shape explicitly (--batch, --heads, --q-len, --head-dim …) without --model")
+            }
             let preset = try ModelPreset.named(model)
             let phaseName = phase ?? "prefill"
             guard let phase = Phase(rawValue: phaseName) else {
@@ -87,6 +93,10 @@ struct WorkloadOptions: ParsableArguments {
             }
             let b = try positive(batch, "batch") ?? 1
             return (preset.name, phase.rawValue, preset.attentionShape(phase: phase, seq: seq, batch: b))
+        }
+        if seq != nil || phase != nil {
+            throw SimpleInputError("--\(seq != nil ? "seq" : "phase") applies to a --model preset",
+                                   suggestion: "add --model NAME (see 'einsim list'), or give --q-len and --kv-len for explicit shapes")
         }
         guard let q = try positive(qLen, "q-len"), let h = try positive(heads, "heads"), let d = try positive(headDim, "head-dim") else {
             throw SimpleInputError("give a workload: --model NAME --phase prefill|decode --seq N, or --heads, --q-len and --head-dim",

@@ -27,6 +27,8 @@ public struct GPUMachine: Sendable {
     /// Main memory sustained bandwidth (bytes/s) and loaded latency (s).
     public var dramBandwidth: Double
     public var dramLatency: Double
+    /// Main memory capacity (bytes, whole device): the call's tensors must fit.
+    public var dramCapacity: Double
     public var launchOverhead: Double
     public var idleWatts: Double
     public var limitWatts: Double
@@ -150,6 +152,7 @@ public struct GPUMachine: Sendable {
         let l2 = levels[1], smem = levels[2], regs = levels[3]
         self.levels = GPUStorageLevels(dram: main.name, l2: l2.name, shared: smem.name, registers: regs.name)
         dramBandwidth = main.sustainedBandwidth
+        dramCapacity = main.aggregateCapacity
         dramLatency = main.latencySeconds
         l2Capacity = l2.aggregateCapacity
         l2Bandwidth = l2.sustainedBandwidth
@@ -182,6 +185,10 @@ public struct GPUMachine: Sendable {
         guard profile.hasExplicitProcessorCount else {
             throw SimpleInputError("profile '\(profile.name)' (/profile) gives no <processors>; the GPU model spreads thread blocks over the SMs",
                                    at: profile.location, suggestion: "add <processors>N</processors> (the number of SMs; 132 on an H100)")
+        }
+        guard profile.power.limitWatts > profile.power.idleWatts else {
+            throw SimpleInputError("profile '\(profile.name)': the power limit (\(profile.power.limitWatts) W) must be above the idle power (\(profile.power.idleWatts) W)",
+                                   at: profile.location, suggestion: "raise <power><limit> (or, in a sweep, sweep power.limit above the idle power)")
         }
         l2ResidentFraction = try parameter("l2-resident-fraction", example: "0.5", .dimensionless, 0...1, exclusiveLower: true)
         maxThreadBlocksPerSM = Int(try parameter("max-thread-blocks-per-sm", example: "32", .dimensionless, 1...1_048_576))
