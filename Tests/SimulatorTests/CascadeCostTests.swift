@@ -9,11 +9,12 @@ import Testing
         let shape = AttentionShape(batch: 2, heads: 4, qLen: 512, kvLen: m, headDim: d)
         let algorithm = try AlgorithmResolver.resolve("1pass", shape: shape)
         let fromIR = algorithm.costs(atKeyTile: m0, shape: shape)
-        // The IR counts the partitioned iteration space: ⌈M/M0⌉ tiles of M0 keys (the last one padded).
-        let tiles = Double((m + m0 - 1) / m0), padded = tiles * Double(m0), keys = Double(m)
-        #expect(relativeDifference(fromIR.macs, Double(2 * d) * padded / keys) < 1e-12)
-        #expect(relativeDifference(fromIR.exps, (padded + tiles) / keys) < 1e-12)
-        #expect(relativeDifference(fromIR.vectorOps, (3 * padded + (4 + 2 * Double(d)) * tiles) / keys) < 1e-12)
+        // The IR counts the partitioned iteration space: ⌈M/M0⌉ tiles of M0 keys (the last one
+        // padded), per computed (padded) score, as the kernel computes them.
+        let tiles = Double((m + m0 - 1) / m0), padded = tiles * Double(m0)
+        #expect(relativeDifference(fromIR.macs, Double(2 * d)) < 1e-12)
+        #expect(relativeDifference(fromIR.exps, (padded + tiles) / padded) < 1e-12)
+        #expect(relativeDifference(fromIR.vectorOps, (3 * padded + (4 + 2 * Double(d)) * tiles) / padded) < 1e-12)
         if m % m0 == 0 {
             let closed = ScoreCosts.onePassAttention(e: d, f: d, m0: m0, m: m)
             #expect(relativeDifference(fromIR.vectorOps, closed.vectorOps) < 1e-12)

@@ -132,3 +132,17 @@ import Testing
         #expect(b.latencySeconds >= a.latencySeconds)
     }
 }
+
+/// Keys fewer than a key tile: the kernel computes the padded tile, and per-tile work is shared
+/// by its columns (one query over one key must not cost more than sixteen over sixteen).
+struct ShortKeyRangeTests {
+    @Test(arguments: [KernelPreset.fa2, .fa3, .cudnn, .flex])
+    func fewKeysCostNoMoreThanMore(preset: KernelPreset) throws {
+        for kv in [1, 7, 100] {
+            let one = try Fixtures.simulate(AttentionShape(batch: 1, heads: 8, qLen: 1, kvLen: kv, headDim: 128), preset)
+            let more = try Fixtures.simulate(AttentionShape(batch: 1, heads: 8, qLen: 16, kvLen: max(kv, 16), headDim: 128), preset)
+            #expect(one.latencySeconds <= more.latencySeconds * 1.05, "\(preset) kv \(kv): \(one.latencySeconds) vs \(more.latencySeconds)")
+            #expect(one.flops == 2 * 8 * Double(kv) * 256)
+        }
+    }
+}

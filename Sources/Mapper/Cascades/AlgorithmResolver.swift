@@ -72,9 +72,15 @@ public enum AlgorithmResolver {
     static func onePass(_ cascade: Cascade, shape: AttentionShape) throws -> AttentionAlgorithm {
         var table: [Int: ScoreCosts] = [:]
         var perEinsum: [Int: [EinsumWork]] = [:]
-        let scores = Double(shape.qLen) * Double(shape.kvLen)
         for m0 in [16, 32, 64, 80, 128, 256] {
-            let bound = try cascade.bind(binding(cascade, shape: shape, m0: m0, perHead: true))
+            // Per computed score: the kernel computes whole key tiles of m0 (the last one padded
+            // when the keys are fewer), so the cascade is bound with M0 = m0 and its counts are
+            // shared by the padded score space q × ceil(kv / m0) × m0.
+            var sizes = binding(cascade, shape: shape, m0: m0, perHead: true)
+            if sizes["M0"] != nil { sizes["M0"] = m0 }
+            let bound = try cascade.bind(sizes)
+            let tileKeys = sizes["M0"] != nil ? Double((shape.kvLen + m0 - 1) / m0 * m0) : Double(shape.kvLen)
+            let scores = Double(shape.qLen) * tileKeys
             var counts = bound.totalOperationCounts
             counts += bound.initializationCounts()
             table[m0] = ScoreCosts(counts: counts, scores: scores)
