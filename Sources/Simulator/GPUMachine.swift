@@ -207,6 +207,16 @@ public struct GPUMachine: Sendable {
             fixedParts[preset.rawValue] = try parameter("\(preset.rawValue).combine-fixed", example: "2 us", .time)
         }
         combineFixedSeconds = fixedParts
+        // A parameter the GPU model does not read is a typo or a stale name: say so.
+        var known: Set<String> = ["l2-resident-fraction", "max-thread-blocks-per-sm", "max-threads-per-sm",
+                                  "padding-mac-energy-fraction", "register-headroom", "minimum-clock", "gather-overhead"]
+        for preset in KernelPreset.allCases where preset != .auto {
+            known.insert("\(preset.rawValue).combine-step"); known.insert("\(preset.rawValue).combine-fixed")
+        }
+        for name in profile.parameters.keys.sorted() where !known.contains(name) {
+            throw SimpleInputError("parameter '\(name)' is not one the GPU model reads", at: profile.parameters[name]?.location ?? profile.location,
+                                   suggestion: Suggestions.didYouMean(name, in: known.sorted()) ?? "the GPU parameters are: \(known.sorted().joined(separator: ", "))")
+        }
         gatherOverheadBytes = try parameter("gather-overhead", example: "64 B", .bytes)
     }
 

@@ -1,0 +1,34 @@
+import Einsim
+
+import Foundation
+import Testing
+
+/// Same inputs, same bytes: every shipped experiment file and every profile's JSON, run twice.
+struct DeterminismTests {
+    static let root: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    static var experiments: [String] {
+        let dir = root + "/Examples/experiments"
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".xml") }.sorted().map { dir + "/" + $0 }
+    }
+
+    @Test func everyShippedExperimentIsByteIdenticalTwice() {
+        #expect(!Self.experiments.isEmpty)
+        for path in Self.experiments {
+            let a = CLI.run(["simulate", path, "--format", "json"])
+            let b = CLI.run(["simulate", path, "--format", "json"])
+            #expect(a.0 == b.0 && a.1 == b.1, "\(path)")
+        }
+    }
+
+    @Test(arguments: ["nvidia-h100-sxm", "fusemax", "tpu-like-npu", "neupims"])
+    func mapJSONIsByteIdenticalTwice(hardware: String) {
+        let args = ["map", "--hardware", hardware, "--batch", "2", "--heads", "8", "--q-len", "2048", "--head-dim", "64", "--format", "json"]
+        let a = CLI.run(args), b = CLI.run(args)
+        #expect(a.0 == 0 && a.1 == b.1)
+    }
+}
