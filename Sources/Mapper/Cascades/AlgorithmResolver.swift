@@ -28,8 +28,29 @@ public enum AlgorithmResolver {
         return candidates.first { FileManager.default.fileExists(atPath: $0 + "/attention-1pass.einsum") }
     }
 
-    /// Loads the cascade named by `name` (a shipped algorithm or a path).
+    nonisolated(unsafe) private static var parsed: [String: Cascade] = [:]
+    private static let parsedLock = NSLock()
+
+    /// Loads the cascade named by `name` (a shipped algorithm or a path), parsed once per process.
     public static func cascade(_ name: String) throws -> Cascade {
+        // Keyed by the file's size and modification time too: an edited file is parsed again.
+        var key = name
+        if let attributes = try? FileManager.default.attributesOfItem(atPath: name) {
+            key += "|\((attributes[.size] as? NSNumber)?.int64Value ?? -1)|\((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
+        }
+        parsedLock.lock()
+        let known = parsed[key]
+        parsedLock.unlock()
+        if let known { return known }
+        let cascade = try parse(name)
+        parsedLock.lock()
+        if parsed.count > 256 { parsed.removeAll() }
+        parsed[key] = cascade
+        parsedLock.unlock()
+        return cascade
+    }
+
+    static func parse(_ name: String) throws -> Cascade {
         if let file = shipped[name] {
             guard let dir = cascadesDirectory else {
                 throw SimulationError.unsupported("the shipped cascades (Examples/cascades) were not found; set EINSIM_CASCADES")
