@@ -23,6 +23,14 @@ extension WorkloadOptions {
         guard stepCount > 0, stepCount <= 1_000_000 else {
             throw SimpleInputError("--steps must be a positive integer ≤ 1000000, got \(stepCount)")
         }
+        // The same workload checks as the attention scope: the block's tokens (batch × sequence)
+        // and its attention call must stay within the engines' exact range.
+        let (tokens, overflow) = seqLength.multipliedReportingOverflow(by: batchSize)
+        guard !overflow, tokens <= AttentionShape.maximumProduct else {
+            throw SimpleInputError("--batch \(batchSize) × --seq \(seqLength) tokens is beyond what einsim simulates (2^52)",
+                                   suggestion: "use a smaller batch or sequence; sweeps can step through the range")
+        }
+        try preset.attentionShape(phase: phase, seq: seqLength, batch: batchSize).validate()
         let specs = try variantSpecs()
         var records: [ResultRecord] = []
         for name in hardware.isEmpty ? ["nvidia-h100-sxm"] : hardware {
