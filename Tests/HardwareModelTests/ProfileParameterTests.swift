@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import EinsimCore
 @testable import HardwareModel
@@ -194,5 +195,22 @@ struct ProfileParameterTests {
         }
         #expect(throws: Quantity.ParseError.notANumber(text: "fast", expected: .dimensionless)) { try Quantity.parse("fast") }
         #expect(throws: Quantity.ParseError.empty(expected: .dimensionless)) { try Quantity.parse("  ") }
+    }
+}
+
+/// Quantities beyond physically plausible bounds are typos, reported where they are written.
+@Test func implausibleQuantitiesAreLocated() throws {
+    let directory = try #require(ProfileLibrary.profilesDirectory)
+    let text = try String(contentsOfFile: directory + "/nvidia-h100-sxm.xml", encoding: .utf8)
+        .replacingOccurrences(of: ">1.98 GHz<", with: ">1e300 GHz<")
+    let path = NSTemporaryDirectory() + "implausible-clock-\(getpid()).xml"
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    do {
+        _ = try ProfileLoader.load(path: path)
+        Issue.record("a 1e300 GHz clock loaded")
+    } catch {
+        let message = "\(error)"
+        #expect(message.contains(path) && message.contains("clock") && message.contains("1 THz"), "\(message)")
     }
 }

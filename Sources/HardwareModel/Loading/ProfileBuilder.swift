@@ -375,10 +375,29 @@ struct ProfileBuilder {
         isChildPath ? path + "/" + element.pathStep : path
     }
 
+    /// Physically plausible upper bounds per dimension: anything beyond is a typo, not a design.
+    static func plausibleBound(_ dimension: Dimension) -> (value: Double, text: String)? {
+        switch dimension {
+        case .frequency: return (1e12, "1 THz")
+        case .bandwidth: return (1e18, "1 EB/s")
+        case .bytes: return (1e18, "1 EB")
+        case .time: return (3600, "1 hour")
+        case .energy: return (1, "1 J")
+        case .energyPerBit: return (1e-6, "1 uJ/bit")
+        case .power: return (1e7, "10 MW")
+        case .cycles: return (1e9, "1e9 cycles")
+        case .perCycle: return (1e12, "1e12 per cycle")
+        case .dimensionless: return nil
+        }
+    }
+
     mutating func positive(_ element: XMLElementNode, _ dimension: Dimension, path: String, what: String, clock: Double = 0, isChildPath: Bool = true) -> Double? {
         let fullPath = elementPath(element, path, isChildPath)
         guard let value = quantity(element, dimension, path: fullPath, clock: clock) else { return nil }
         guard value > 0 else { report(.notPositive(what: what, text: element.text), element, fullPath); return nil }
+        if let bound = Self.plausibleBound(dimension), !(value <= bound.value) {
+            report(.implausible(what: what, text: element.text, bound: bound.text), element, fullPath); return nil
+        }
         return value
     }
 
@@ -386,6 +405,9 @@ struct ProfileBuilder {
         let fullPath = elementPath(element, path, isChildPath)
         guard let value = quantity(element, dimension, path: fullPath, clock: clock) else { return nil }
         guard value >= 0 else { report(.negative(what: what, text: element.text), element, fullPath); return nil }
+        if let bound = Self.plausibleBound(dimension), !(value <= bound.value) {
+            report(.implausible(what: what, text: element.text, bound: bound.text), element, fullPath); return nil
+        }
         return value
     }
 
