@@ -66,6 +66,11 @@ public struct AccuracyReport: Sendable {
             row.skipped = "no latency measurement (kind '\(kind)')"
             return row
         }
+        // No kernel runs in under a nanosecond or over an hour: such a value is a unit or typing error.
+        guard measuredMs.isFinite, measuredMs >= 1e-6, measuredMs <= 3.6e6 else {
+            row.skipped = "implausible measured time \(measuredMs) ms (expected 1 ns … 1 hour)"
+            return row
+        }
         let result: SimulationResult
         switch kind {
         case "attn":

@@ -73,3 +73,13 @@ import Testing
         #expect(report.rows.last?.input["extra"] != nil, "unknown fields are carried through")
     }
 }
+
+/// A measured time outside 1 ns … 1 hour is skipped with its reason, not scored as a 0% error.
+@Test func implausibleMeasurementsAreSkipped() throws {
+    let path = NSTemporaryDirectory() + "implausible-\(getpid()).jsonl"
+    try #"{"kind": "attn", "phase": "decode", "backend": "flash", "B": 1, "Hq": 32, "Hkv": 8, "Lq": 1, "Lkv": 16384, "D": 128, "causal": false, "ms": 1e-320}"#
+        .write(toFile: path, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let report = try AccuracyReport.run(path: path, profile: try ProfileResolver.load("nvidia-h100-sxm"))
+    #expect(report.rows.allSatisfy { $0.skipped != nil })
+}
