@@ -9,8 +9,9 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         if file.hasSuffix(".einsum") {
             emit(try EinsumFileSummary.validate(path: file))
-        } else if file.hasSuffix(".xml") {
-            let profile = try ProfileLoader.load(path: file)
+        } else if file.hasSuffix(".xml") || !file.contains("/") && (try? ProfileLibrary.load(file)) != nil {
+            // A path, or a shipped profile's name.
+            let profile = file.hasSuffix(".xml") ? try ProfileLoader.load(path: file) : try ProfileLibrary.load(file)
             // What the engines need beyond the schema: the GPU kernel model's units, levels and
             // parameters, or the target-neutral machine for every other kind.
             if profile.kind == .gpu {
@@ -20,7 +21,7 @@ struct ValidateCommand: ParsableCommand {
             }
             emit(ProfileSummary.summary(of: profile) + "\n  engines: roofline (\(profile.kind == .gpu ? "GPU kernels" : "spatial mapper"))")
         } else {
-            throw SimpleInputError("cannot tell what '\(file)' is", suggestion: "give a .xml hardware profile or a .einsum cascade")
+            throw SimpleInputError("cannot tell what '\(file)' is", suggestion: "give a .xml hardware profile, a shipped profile's name ('einsim list') or a .einsum cascade")
         }
     }
 }

@@ -138,7 +138,7 @@ struct WorkloadOptions: ParsableArguments {
             guard profile.kind == .gpu else {
                 // Spatial arrays, NPUs and PIM systems: the cascade through the spatial mapper.
                 if let k = kernel, k != .auto {
-                    throw SimpleInputError("--mapping \(k.rawValue) is a GPU kernel preset; '\(profile.name)' is a \(profile.kind.rawValue) target",
+                    throw SimpleInputError("--mapping \(k.rawValue) is a GPU kernel preset; '\(profile.name)' is \(profile.kind == .asic ? "an" : "a") \(profile.kind.rawValue) target",
                                            suggestion: "use --mapping auto (searched tiles) on \(profile.name)")
                 }
                 for spec in specs {

@@ -108,7 +108,7 @@ public struct GPUMachine: Sendable {
             return p.value
         }
         guard profile.kind == .gpu else {
-            throw SimulationError.unsupported("profile '\(profile.name)' is a \(profile.kind.rawValue) target; the GPU kernel model needs a gpu profile")
+            throw SimulationError.unsupported("profile '\(profile.name)' is \(profile.kind == .asic ? "an" : "a") \(profile.kind.rawValue) target; the GPU kernel model needs a gpu profile")
         }
         name = profile.name
         profileBox = ProfileBox(profile)

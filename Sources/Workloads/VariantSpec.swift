@@ -34,6 +34,9 @@ public struct VariantSpec: Sendable, Hashable {
                 guard kv.count == 2, !kv[0].isEmpty else {
                     throw SimpleInputError("variant '\(text)': expected key=value, got '\(item)'", suggestion: "e.g. block-sparse:density=0.1,block=128")
                 }
+                guard params[kv[0]] == nil else {
+                    throw SimpleInputError("variant '\(text)': '\(kv[0])' is given twice", suggestion: "give each parameter once")
+                }
                 params[kv[0]] = kv[1]
             }
         }

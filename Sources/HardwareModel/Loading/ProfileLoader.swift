@@ -21,6 +21,9 @@ public enum ProfileLoader {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ProfileErrors([ProfileError(.fileNotFound(path: path), file: nil, line: nil)])
         }
+        guard (try? FileManager.default.contentsOfDirectory(atPath: path)) == nil else {
+            throw ProfileErrors([ProfileError(.isDirectory(path: path), file: nil, line: nil)])
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ProfileErrors([ProfileError(.fileUnreadable(path: path), file: nil, line: nil)])
         }

@@ -4,6 +4,7 @@ import EinsimCore
 enum ProfileProblem: Sendable, Hashable {
     case fileNotFound(path: String)
     case fileUnreadable(path: String)
+    case isDirectory(path: String)
     case tooLarge(bytes: Int, limit: Int)
     case forbiddenDeclaration(declaration: String)
     case notWellFormed(detail: String)
@@ -37,6 +38,8 @@ enum ProfileProblem: Sendable, Hashable {
         switch self {
         case .fileNotFound(let path):
             return ("no such file '\(path)'", nil)
+        case .isDirectory(let path):
+            return ("'\(path)' is a directory, not a profile", "give a .xml profile inside it, or a shipped profile's name ('einsim list')")
         case .fileUnreadable(let path):
             return ("cannot read '\(path)'", "check the file's permissions")
         case .tooLarge(let bytes, let limit):
