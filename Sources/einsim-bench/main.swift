@@ -59,7 +59,7 @@ print(benchmarkProfileLoading())
 print(benchmarkParsing())
 if sink == 42 { print("") }
 for i in 0..<shapes.count {
-    let (shape, cost, mapping) = (shapes[i], costs[i], mappings[i])
+    let (cost, mapping) = (costs[i], mappings[i])
     print(measure("  shape \(i)", unit: "evaluations", minimumSeconds: 0.3) {
         var local = 0.0
         let estimator = estimators[i]
