@@ -18,7 +18,7 @@ extension RooflineEngine {
             let model = AttentionKernelModel(machine: machine, shape: shape, mapping: mapping,
                                              costs: costsAtTile(mapping.blockKV), elementBytes: elementBytes, tensors: tensors)
             return model.kernels()
-        case let .perPass(_, passes):
+        case let .perPass(_, passes, _):
             return passes.map { PassKernelModel(machine: machine, work: $0, path: mapping.matrixPath).cost() }
         }
     }
@@ -32,8 +32,21 @@ extension RooflineEngine {
                 + (mapping.splits > 1 ? ", \(mapping.splits) key splits" : "") + " (einsim map shows the loop nest)"
         }
         switch algorithm {
-        case let .perPass(_, passes):
-            return passes.enumerated().map { "kernel \($0.offset + 1): \($0.element.name) (DRAM round trip)" }.joined(separator: "\n")
+        case let .perPass(_, passes, cascade):
+            var lines: [String] = []
+            if let cascade {
+                lines.append("cascade \(cascade.name): \(cascade.einsums.count) Einsums in \(passes.count) passes → one fusion group (kernel) per pass; the tensors crossing a pass go through DRAM")
+                if let bindings = try? EinsumBinding.bind(cascade, to: machine.profile) {
+                    lines.append("binding:")
+                    lines.append(MappingText.bindings(bindings))
+                }
+            }
+            for (i, pass) in passes.enumerated() {
+                let ops = pass.operations
+                lines.append("kernel \(i + 1): \(pass.name) — \(MappingText.count(ops[.matrixMAC])) MACs, \(MappingText.count(ops[.specialFunction])) exps, "
+                             + "\(MappingText.count(ops.vectorOperations + ops[.divide])) vector ops; \(machine.levels.dram) ↔ kernel: \(MappingText.bytes(pass.dramBytes)) (DRAM round trip)")
+            }
+            return lines.joined(separator: "\n")
         case let .onePass(costs, tensors, cascade, _):
             let model = AttentionKernelModel(machine: machine, shape: shape, mapping: mapping, costs: costs(mapping.blockKV),
                                              elementBytes: elementBytes, tensors: tensors)

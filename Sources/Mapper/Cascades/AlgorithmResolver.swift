@@ -122,7 +122,7 @@ public enum AlgorithmResolver {
 
     static func perPass(_ cascade: Cascade, analysis: PassAnalysis, shape: AttentionShape) throws -> AttentionAlgorithm {
         let bound = try cascade.bind(binding(cascade, shape: shape, m0: 128, perHead: false))
-        return .perPass(name: cascade.name, passes: bound.passKernels())
+        return .perPass(name: cascade.name, passes: bound.passKernels(), cascade: cascade)
     }
 }
 

@@ -11,17 +11,17 @@ public enum AttentionAlgorithm: Sendable, Hashable {
                  cascade: Cascade? = nil, einsumsAtTile: @Sendable (Int) -> [EinsumWork] = { _ in [] })
     /// A multi-pass cascade: one kernel per pass, with its operation counts and the bytes that
     /// cross its boundaries (intermediates round-trip through DRAM).
-    case perPass(name: String, passes: [PassWork])
+    case perPass(name: String, passes: [PassWork], cascade: Cascade? = nil)
 
     public static func == (l: AttentionAlgorithm, r: AttentionAlgorithm) -> Bool {
         switch (l, r) {
-        case let (.perPass(a, x), .perPass(b, y)): return a == b && x == y
+        case let (.perPass(a, x, _), .perPass(b, y, _)): return a == b && x == y
         case (.onePass, .onePass): return true
         default: return false
         }
     }
     public func hash(into h: inout Hasher) {
-        if case let .perPass(n, p) = self { h.combine(n); h.combine(p) } else { h.combine(1) }
+        if case let .perPass(n, p, _) = self { h.combine(n); h.combine(p) } else { h.combine(1) }
     }
 
     /// Per-score costs at a key tile of `m0` keys (for per-pass algorithms, the 1-pass closed form
@@ -47,7 +47,7 @@ public enum AttentionAlgorithm: Sendable, Hashable {
     public func flops(shape: AttentionShape, keyTile m0: Int) -> Double {
         switch self {
         case .onePass: return 2 * shape.keptScores * costs(atKeyTile: m0, shape: shape).macs
-        case let .perPass(_, passes): return 2 * passes.reduce(0) { $0 + $1.operations[.matrixMAC] } * shape.keptFraction
+        case let .perPass(_, passes, _): return 2 * passes.reduce(0) { $0 + $1.operations[.matrixMAC] } * shape.keptFraction
         }
     }
 }
