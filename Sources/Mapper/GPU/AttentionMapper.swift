@@ -120,12 +120,27 @@ public enum AttentionMapper {
                         let smem = (Double(bq * shape.headDim) + Double(t.stages * bk * (shape.headDim + shape.valueDim))) * elementBytes
                         let registers = Double(bq * shape.valueDim + bq * bk) * 4 * (overlap > 0.5 ? 2 : 1)
                         guard smem <= sharedMemoryBytes, registers <= registerFileBytes * registerHeadroom else { continue }
+                        // The tile shapes are the regular kernel's; whether to split the key rank is
+                        // its own choice below (splitting is not always worth its combine).
+                        t.splitKV = false
                         let m = mapping(traits: t, shape: shape, sm: sm, fusion: .fused, splitCache: splitCache)
                         guard m.refusal(shape: shape, matrixPaths: matrixPaths, sharedMemoryBytes: sharedMemoryBytes,
                                         registerFileBytes: registerFileBytes, elementBytes: elementBytes) == nil else { continue }
                         result.append(m)
                     }
                 }
+            }
+            // The split of the key rank (the split kernel's tiles, its heuristic's split count), once
+            // per overlap policy.
+            for overlap in [0.0, 0.5, 0.85] {
+                var t = template
+                t.preset = .auto
+                t.kernelName = "searched split-KV"
+                t.matrixPath = path; t.softmaxOverlap = overlap
+                let m = mapping(traits: t, shape: shape, sm: sm, fusion: .fused, splitCache: splitCache)
+                guard m.splitKernel, m.refusal(shape: shape, matrixPaths: matrixPaths, sharedMemoryBytes: sharedMemoryBytes,
+                                               registerFileBytes: registerFileBytes, elementBytes: elementBytes) == nil else { continue }
+                result.append(m)
             }
         }
         return result
