@@ -51,17 +51,13 @@ public final class AttentionEstimator {
         model.costs = costs
         model.pathRate = p.rate; model.pathMACEnergy = p.energy; model.combineStep = combineSteps[family]
         let key = LayoutKey(mapping)
-        let layout: AttentionKernelModel.Layout
-        if let last = lastLayout, last.key == key {
-            layout = last.layout
-        } else {
-            layout = model.layout(prepared: prepared)
-            lastLayout = (key, layout)
-        }
-        let main = model.cost(layout: layout, named: false)
-        if let combine = model.combineCost(layout: layout, named: false) {
-            let kernels = [main, combine]
-            let r = PowerCapping.clockRatio(kernels: kernels, idleWatts: machine.idleWatts, limitWatts: machine.limitWatts, minimumRatio: machine.minimumClockRatio)
+        let cached = lastLayout.flatMap { $0.key == key ? $0.layout : nil }
+        let (main, combineKernel, layout) = model.estimateKernels(prepared: prepared, reusing: cached)
+        if cached == nil { lastLayout = (key, layout) }
+        if let combine = combineKernel {
+            let r = PowerCapping.clockRatio(energy: main.onChipEnergy + main.dramEnergy + combine.onChipEnergy + combine.dramEnergy,
+                                            idleWatts: machine.idleWatts, limitWatts: machine.limitWatts,
+                                            minimumRatio: machine.minimumClockRatio) { main.seconds(clockRatio: $0) + combine.seconds(clockRatio: $0) }
             let t = main.seconds(clockRatio: r) + combine.seconds(clockRatio: r)
             return (t, main.onChipEnergy + main.dramEnergy + combine.onChipEnergy + combine.dramEnergy + machine.idleWatts * t)
         }

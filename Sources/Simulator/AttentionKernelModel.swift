@@ -268,6 +268,14 @@ struct AttentionKernelModel {
             resources: ResourceTimes(dram: dram / machine.dramBandwidth, launchAndLatency: fixed, combineChain: chain))
     }
 
+    /// The search's entry: the kernel (and combine) costs without names, reusing `cached` when
+    /// the candidate shares its layout. `mutating` so a caller holding the model in a class
+    /// property evaluates it in place (no copy of the model per candidate).
+    mutating func estimateKernels(prepared: PreparedAttention, reusing cached: Layout?) -> (main: KernelCost, combine: KernelCost?, layout: Layout) {
+        let l = cached ?? layout(prepared: prepared)
+        return (cost(layout: l, named: false), combineCost(layout: l, named: false), l)
+    }
+
     /// The fused kernel and, with a split of the keys, its combine kernel.
     func kernels() -> [KernelCost] {
         // The compiled reuse analysis gives the same numbers (tested); the general one also

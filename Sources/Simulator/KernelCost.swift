@@ -62,7 +62,7 @@ public enum PowerCapping {
 
     /// The largest r ≤ 1 with idle + energy / time(r) ≤ limit; time(r) decreases with r.
     @inline(__always)
-    static func clockRatio(energy: Double, idleWatts: Double, limitWatts: Double, minimumRatio: Double, time: (Double) -> Double) -> Double {
+    public static func clockRatio(energy: Double, idleWatts: Double, limitWatts: Double, minimumRatio: Double, time: (Double) -> Double) -> Double {
         guard limitWatts > idleWatts, energy > 0 else { return 1 }
         // Power stays under the limit while the run takes at least this long.
         let neededSeconds = energy / (limitWatts - idleWatts)
