@@ -9,15 +9,13 @@ public enum ProfileResolver {
 
     public static func load(_ nameOrPath: String) throws -> HardwareProfile {
         let key = fileKey(nameOrPath)
+        // Loads are serialized (libxml2 and the schema are used by one thread at a time).
         lock.lock()
-        let cached = cache[key]
-        lock.unlock()
-        if let cached { return cached }
+        defer { lock.unlock() }
+        if let cached = cache[key] { return cached }
         let profile = try ProfileLibrary.load(nameOrPath)
-        lock.lock()
         if cache.count > 256 { cache.removeAll() }
         cache[key] = profile
-        lock.unlock()
         return profile
     }
 }

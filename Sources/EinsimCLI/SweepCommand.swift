@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import Einsim
 
 /// `einsim sweep`: the simulate options at every point of a design-space grid.
@@ -21,27 +22,34 @@ struct SweepCommand: ParsableCommand {
         }
         let parameters = try sweeps.map(SweepParameter.parse)
         let points = try SweepParameter.combinations(parameters)
-        var rows: [(point: [(name: String, value: String)], record: ResultRecord)] = []
-        for point in points {
-            var o = try options.resolved()
-            var profileEdits: [(String, String)] = []
-            for (name, value) in point {
-                guard SweepParameter.workloadNames.contains(name) else { profileEdits.append((name, value)); continue }
-                guard let n = Int(value), n > 0 else { throw SimpleInputError("sweep \(name)=\(value): expected a positive integer") }
-                switch name {
-                case "seq": o.seq = n
-                case "batch": o.batch = n
-                case "heads": o.heads = n
-                case "kv-heads": o.kvHeads = n
-                case "q-len": o.qLen = n
-                case "kv-len": o.kvLen = n
-                default: o.headDim = n
+        // Points run in parallel on all cores; results are gathered in grid order, so the output
+        // is the same for any number of threads.
+        let base = try options.resolved()
+        let outcomes = ParallelPoints.map(points) { point -> Result<[ResultRecord], Error> in
+            Result {
+                var o = base
+                var profileEdits: [(String, String)] = []
+                for (name, value) in point {
+                    guard SweepParameter.workloadNames.contains(name) else { profileEdits.append((name, value)); continue }
+                    guard let n = Int(value), n > 0 else { throw SimpleInputError("--sweep \(name)=\(value): expected a positive integer") }
+                    switch name {
+                    case "seq": o.seq = n
+                    case "batch": o.batch = n
+                    case "heads": o.heads = n
+                    case "kv-heads": o.kvHeads = n
+                    case "q-len": o.qLen = n
+                    case "kv-len": o.kvLen = n
+                    default: o.headDim = n
+                    }
+                }
+                return try o.run { profile in
+                    try profileEdits.reduce(profile) { try SweepParameter.apply($1.0, $1.1, to: $0) }
                 }
             }
-            let records = try o.run { profile in
-                try profileEdits.reduce(profile) { try SweepParameter.apply($1.0, $1.1, to: $0) }
-            }
-            rows += records.map { (point, $0) }
+        }
+        var rows: [(point: [(name: String, value: String)], record: ResultRecord)] = []
+        for (point, outcome) in zip(points, outcomes) {
+            rows += try outcome.get().map { (point, $0) }
         }
         let names = parameters.map(\.name)
         switch options.format {
@@ -68,5 +76,18 @@ struct SweepCommand: ParsableCommand {
             }
             emit(table.rendered)
         }
+    }
+}
+
+/// Runs a function over items on all cores and returns the results in the items' order.
+enum ParallelPoints {
+    static func map<T: Sendable, R: Sendable>(_ items: [T], _ body: @Sendable (T) -> R) -> [R] {
+        guard items.count > 1 else { return items.map(body) }
+        let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: items.count)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        nonisolated(unsafe) let slots = results
+        DispatchQueue.concurrentPerform(iterations: items.count) { i in slots[i] = body(items[i]) }
+        return results.map { $0! }
     }
 }

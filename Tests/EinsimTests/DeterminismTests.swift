@@ -32,3 +32,14 @@ struct DeterminismTests {
         #expect(a.0 == 0 && a.1 == b.1)
     }
 }
+
+/// A sweep runs its points in parallel and prints them in grid order: the same bytes every run.
+@Test func parallelSweepIsDeterministic() {
+    let args = ["sweep", "--heads", "8", "--head-dim", "64", "--q-len", "1", "--kernel", "fa2",
+                "--sweep", "kv-len=1024:65536:x2", "--sweep", "batch=1,4,16", "--format", "csv"]
+    let a = CLI.run(args), b = CLI.run(args)
+    #expect(a.0 == 0 && a.1 == b.1)
+    let lines = a.1.split(separator: "\n")
+    #expect(lines.count == 1 + 7 * 3)
+    #expect(lines[1].hasPrefix("1024,1,") && lines[2].hasPrefix("1024,4,"), "\(lines.prefix(3))")
+}
