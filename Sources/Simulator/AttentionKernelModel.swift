@@ -171,18 +171,13 @@ struct AttentionKernelModel {
         // streaming is memory time (it does not stretch when the power limit lowers the SM clock).
         var streamingSeconds = 0.0
         if mapping.splitKernel {
-            // Co-resident blocks share an SM's compute and, all together, the DRAM bandwidth:
-            // waves over the SMs' block slots, streaming at the bandwidth's share per resident block.
+            // Each SM works through its share of the blocks (co-resident blocks overlap but share
+            // its throughput): ceil(blocks / SMs) blocks' compute. The stream below is shared by all.
             let tilesPerBlock = (schedule.maxTiles / Double(splits)).rounded(.up)
-            let slots = max(1, p * layout.resident)
-            let waves = (Double(blocks) / Double(slots)).rounded(.up)
-            let sharing = Double(min(layout.resident, max(1, ceilDiv(blocks, p))))
-            let activeBlocks = Double(max(1, min(blocks, slots)))
-            let streamSeconds = layout.streamedTileBytes / (machine.dramBandwidth / activeBlocks)
-            computeSeconds = waves * sharing * (tilesPerBlock * tileSeconds + perBlockOverheadSeconds)
+            let perSM = Double(max(1, ceilDiv(blocks, p)))
+            computeSeconds = perSM * (tilesPerBlock * tileSeconds + perBlockOverheadSeconds)
             // Streaming is bandwidth-bound, not slot-bound: while blocks are in flight the DRAM
             // stays busy, so the stream takes the streamed bytes over the bandwidth (no waves).
-            _ = streamSeconds
             streamingSeconds = Double(blocks) * tilesPerBlock * layout.streamedTileBytes * layout.streamedDRAMFraction / machine.dramBandwidth
         } else {
             let perBlockAverage = tilesPerHead / Double(schedule.rowBlocks) * tileSeconds + perBlockOverheadSeconds
