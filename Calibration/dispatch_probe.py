@@ -6,6 +6,7 @@ What it settles for the model (Sources/Mapper/GPU/AttentionMapper.swift): where 
 kernel is chosen (FA2's num_splits_heuristic and the SM count it is given), how many splits
 (grid.y of flash_fwd_splitkv_kernel), and where GQA heads are packed into rows (grid.z = B*Hkv).
 Usage: python3 Calibration/dispatch_probe.py > $OUT/dispatch.jsonl
+       python3 Calibration/dispatch_probe.py round2 > $OUT/round2.jsonl  (shapes between the fitted points)
 """
 import json, os, sys, tempfile
 import torch
@@ -57,7 +58,9 @@ def case(backend, B, Hq, Hkv, Lq, Lkv, D):
     print(json.dumps(row), flush=True)
 
 
-if __name__ == "__main__":
+if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "round2":
+    pass
+elif __name__ == "__main__":
     shapes = []
     for q in [1, 2, 8, 16, 17, 32, 64, 65, 128, 256]:
         shapes.append((1, 32, 8, q, 32768, 128))
@@ -67,3 +70,29 @@ if __name__ == "__main__":
     for s in shapes:
         for backend in [SDPBackend.FLASH_ATTENTION, SDPBackend.CUDNN_ATTENTION]:
             case(backend, *s)
+
+
+def round2():
+    """Shapes between the fitted points (for the next fidelity round): chunked prefill (128-2048
+    queries over 8K-32K keys), few-query decode (2-64 queries), decode at large batch (32-256
+    requests over 1K-16K keys), head dims 80 and 96."""
+    shapes = []
+    for q in [128, 256, 512, 1024, 2048]:
+        for kv in [8192, 32768]:
+            shapes.append((1, 32, 8, q, kv, 128))
+    for q in [2, 4, 8, 32, 64]:
+        shapes.append((4, 32, 8, q, 16384, 128))
+    for B in [32, 64, 128, 256]:
+        for kv in [1024, 4096, 16384]:
+            if B * kv <= 256 * 4096 * 4:
+                shapes.append((B, 32, 8, 1, kv, 128))
+    for d in [80, 96]:
+        shapes.append((4, 32, 32, 4096, 4096, d))
+        shapes.append((1, 32, 8, 1, 32768, d))
+    for s in shapes:
+        for backend in [SDPBackend.FLASH_ATTENTION, SDPBackend.CUDNN_ATTENTION]:
+            case(backend, *s)
+
+
+if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "round2":
+    round2()
