@@ -1,4 +1,5 @@
 import Einsim
+import Foundation
 import EinsimCLI
 import Testing
 
@@ -31,4 +32,14 @@ struct SmallInputErrorTests {
         let (status, out) = CLI.run(["validate", "nvidia-h100-sxm"])
         #expect(status == 0 && out.contains("valid"), "\(out)")
     }
+}
+
+/// `--mapping` names a mapping preset; `--kernel` stays its alias.
+@Test func mappingFlagIsTheKernelFlag() {
+    let shape = ["--heads", "8", "--q-len", "2048", "--head-dim", "64", "--format", "json"]
+    let a = CLI.run(["simulate", "--mapping", "fa2"] + shape), b = CLI.run(["simulate", "--kernel", "fa2"] + shape)
+    #expect(a.0 == 0 && a.1 == b.1, "\(a.1.prefix(200))")
+    #expect(a.1.replacingOccurrences(of: " ", with: "").contains("\"kernel\":\"fa2\""), "\(a.1.prefix(200))")
+    let (status, list) = CLI.run(["list"])
+    #expect(status == 0 && list.contains("spatial mapper") && list.contains("GPU kernels"))
 }
