@@ -75,7 +75,7 @@ struct AttentionKernelModel {
         let nestTiles = Double(schedule.rowBlocks) * tilesPerSplit * Double(max(1, mapping.splits))
         let visited = nestTiles > 0 ? min(1, schedule.totalTiles / nestTiles) : 1
         let padRows = Double(bq) / Double(max(1, mapping.realRowsPerTile))
-        func account(key: Bool, output: Bool, partialTensor: Bool, l2Entry: (tile: Double, parent: Double)?,
+        func account(key: Bool, partialTensor: Bool, l2Entry: (tile: Double, parent: Double)?,
                      sharedEntry: (tile: Double, parent: Double)?, registerEntry: (tile: Double, parent: Double)?) {
             dram += l2Entry?.parent ?? 0
             if partialTensor { partial += l2Entry?.tile ?? 0 }
@@ -102,7 +102,7 @@ struct AttentionKernelModel {
             }
             func entry(_ e: Int) -> (tile: Double, parent: Double)? { e >= 0 ? (prepared.tile[e], prepared.parent[e]) : nil }
             for i in 0..<n {
-                account(key: st.keyTensor[i], output: false, partialTensor: st.partial[i],
+                account(key: st.keyTensor[i], partialTensor: st.partial[i],
                         l2Entry: entry(st.atL2[i]), sharedEntry: entry(st.atShared[i]), registerEntry: entry(st.atRegisters[i]))
             }
         } else {
@@ -116,7 +116,7 @@ struct AttentionKernelModel {
                 reuse.entry(t, level).map { ($0.tileBytes, $0.parentBytes) }
             }
             for t in mapped {
-                account(key: t.indexes("m"), output: t.role == .output, partialTensor: t.name.hasSuffix(".partial") || t.name.hasSuffix(".lse"),
+                account(key: t.indexes("m"), partialTensor: t.name.hasSuffix(".partial") || t.name.hasSuffix(".lse"),
                         l2Entry: entry(t.name, lv.l2), sharedEntry: entry(t.name, lv.shared), registerEntry: entry(t.name, lv.registers))
             }
         }
