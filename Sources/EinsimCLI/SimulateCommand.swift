@@ -7,13 +7,14 @@ struct SimulateCommand: ParsableCommand {
     @OptionGroup var options: WorkloadOptions
 
     func run() throws {
-        let records = try options.run()
+        let (records, failures) = try options.runEachHardware()
         switch options.format {
         case .table: emit(ResultRendering.table(records))
         case .json: emit(ResultRendering.json(records))
         case .csv: emit(ResultRendering.csv(records))
         case .markdown: emit(ResultRendering.markdown(records))
         }
+        try SimulationError.combined(failures)
     }
 }
 
@@ -65,7 +66,7 @@ struct MapCommand: ParsableCommand {
             throw SimpleInputError("--format \(options.format.rawValue): 'einsim map' prints its mapping as text (table) or json",
                                    suggestion: "use --format json, or 'einsim simulate --format \(options.format.rawValue)' for the figures")
         }
-        let records = try RooflineEngine.$describesMappings.withValue(true) { try options.run() }
+        let (records, failures) = try RooflineEngine.$describesMappings.withValue(true) { try options.runEachHardware() }
         if options.format == .json {
             // The results with the mapping as text: binding, fusion groups, loop nest, traffic.
             let objects: [JSONValue] = records.map { r in
@@ -74,6 +75,7 @@ struct MapCommand: ParsableCommand {
                 return .object(o)
             }
             emit(JSONValue.object(["results": .array(objects)]).jsonText)
+            try SimulationError.combined(failures)
             return
         }
         for r in records {
@@ -87,5 +89,6 @@ struct MapCommand: ParsableCommand {
             }
             emit("")
         }
+        try SimulationError.combined(failures)
     }
 }

@@ -123,6 +123,24 @@ struct WorkloadOptions: ParsableArguments {
         }
     }
 
+    /// Runs every hardware profile on its own: a profile that cannot simulate the request (exit 1)
+    /// does not hide the others' results. Bad input still stops everything (exit 2).
+    func runEachHardware() throws -> (records: [ResultRecord], failures: [SimulationError]) {
+        let options = try resolved()
+        var records: [ResultRecord] = [], failures: [SimulationError] = []
+        for name in options.hardware.isEmpty ? ["nvidia-h100-sxm"] : options.hardware {
+            var one = options
+            one.hardware = [name]
+            do {
+                records += try one.run()
+            } catch let error as SimulationError {
+                failures.append(error)
+            }
+        }
+        if records.isEmpty, let first = failures.first { throw first }
+        return (records, failures)
+    }
+
     /// Runs every (hardware × variant) combination.
     func run(profileTransform: (HardwareProfile) throws -> HardwareProfile = { $0 }) throws -> [ResultRecord] {
         if experiment != nil { return try resolved().run(profileTransform: profileTransform) }

@@ -7,3 +7,16 @@ public enum SimulationError: Error, CustomStringConvertible, Sendable {
         }
     }
 }
+
+extension SimulationError {
+    /// Throws the profiles that could not simulate, after the others' results were printed
+    /// (nothing to throw when all ran).
+    public static func combined(_ failures: [SimulationError]) throws {
+        guard !failures.isEmpty else { return }
+        if failures.count == 1 { throw failures[0] }
+        throw SimulationError.unsupported(failures.map { failure -> String in
+            if case let .unsupported(why) = failure { return why }
+            return "\(failure)"
+        }.joined(separator: "; "))
+    }
+}

@@ -43,3 +43,13 @@ struct SmallInputErrorTests {
     let (status, list) = CLI.run(["list"])
     #expect(status == 0 && list.contains("spatial mapper") && list.contains("GPU kernels"))
 }
+
+/// One profile that cannot simulate the request does not hide the others' results: they are
+/// printed, and the run still exits 1 with the reason.
+@Test func aFailingProfileDoesNotHideTheOthers() {
+    let (status, out, err) = EinsimCommand.capture(arguments: ["simulate", "--hardware", "nvidia-h100-sxm", "--hardware", "fusemax",
+                                                               "--heads", "8", "--q-len", "1024", "--head-dim", "64", "--causal"])
+    #expect(status == 1)
+    #expect(out.contains("nvidia-h100-sxm"), "\(out)")
+    #expect(err.contains("fusemax"), "\(err)")
+}
