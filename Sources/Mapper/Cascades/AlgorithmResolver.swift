@@ -71,11 +71,25 @@ public enum AlgorithmResolver {
                                    suggestion: "declare 'rank M = …' and 'rank P = …' (see Examples/cascades/README.md)")
         }
         let analysis = cascade.passAnalysis()
-        if analysis.passes <= 1 {
-            return try onePass(cascade, shape: shape)
-        }
-        return try perPass(cascade, analysis: analysis, shape: shape)
+        // Resolved algorithms are shared by calls of the same dimensions (a sweep over batch,
+        // heads or a profile parameter binds the cascade once): a 1-pass cascade's per-score costs
+        // do not depend on batch or heads; a multi-pass cascade's pass kernels do.
+        var key = "\(name)|\(cascade.hashValue)|\(shape.qLen)|\(shape.kvLen)|\(shape.headDim)|\(shape.valueDim)"
+        if analysis.passes > 1 { key += "|\(shape.batch)|\(shape.heads)|\(shape.kvHeads)" }
+        resolvedLock.lock()
+        let known = resolved[key]
+        resolvedLock.unlock()
+        if let known { return known }
+        let algorithm = analysis.passes <= 1 ? try onePass(cascade, shape: shape) : try perPass(cascade, analysis: analysis, shape: shape)
+        resolvedLock.lock()
+        if resolved.count > 4096 { resolved.removeAll() }
+        resolved[key] = algorithm
+        resolvedLock.unlock()
+        return algorithm
     }
+
+    nonisolated(unsafe) private static var resolved: [String: AttentionAlgorithm] = [:]
+    private static let resolvedLock = NSLock()
 
     /// The binding of the cascade's role ranks to the call's shape (per head when `perHead`).
     public static func binding(_ cascade: Cascade, shape: AttentionShape, m0: Int?, perHead: Bool) -> [String: Int] {
