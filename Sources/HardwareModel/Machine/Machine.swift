@@ -53,6 +53,8 @@ public struct Machine: Sendable, Hashable {
     public var idleWatts: Double
     public var limitWatts: Double
     public var launchOverheadSeconds: Double
+    /// The operand precision the rates and energies were resolved for.
+    public var precision: Precision
     /// The profile it came from (names, provenance, GPU-specific parameters).
     public var profile: HardwareProfile
 
@@ -68,6 +70,7 @@ public struct Machine: Sendable, Hashable {
             throw fail("has no <memory> level", "list the storage levels outermost (DRAM/HBM) first, each with <capacity> and <bandwidth>")
         }
         name = profile.name
+        self.precision = precision
         kind = profile.kind
         clockHz = profile.clockHz
         self.profile = profile

@@ -275,11 +275,12 @@ public struct SpatialMapper: Sendable {
             .filter { cascade.tensor(named: $0)?.role == .input }
     }
 
-    /// Bytes per second a processing-in-memory unit reads from its banks (one operand element per
-    /// MAC at its MAC rate, 2-byte elements), or nil for a unit that is not beside the banks.
+    /// Bytes per second a processing-in-memory unit reads from its banks (one operand element, at
+    /// the machine's operand precision, per MAC at its MAC rate), or nil for a unit that is not
+    /// beside the banks.
     public func inBankBandwidth(_ u: Machine.Unit) -> Double? {
         guard u.kind == .pimALU, u.servedBy.contains(machine.mainMemory.name) else { return nil }
-        return u.throughput(.matrixMAC, clockHz: machine.clockHz) * 2
+        return u.throughput(.matrixMAC, clockHz: machine.clockHz) * machine.precision.bytes
     }
 
     /// Fraction of a unit's processing elements an Einsum keeps busy at this tile choice: the
