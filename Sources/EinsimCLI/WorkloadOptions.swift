@@ -104,7 +104,10 @@ struct WorkloadOptions: ParsableArguments {
         }
         let kvh = try positive(kvHeads, "kv-heads") ?? h
         guard h % kvh == 0 else {
-            throw SimpleInputError("--heads (\(h)) must be a multiple of --kv-heads (\(kvh))")
+            let divisors = (1...min(h, 4096)).filter { h % $0 == 0 }
+            let nearest = divisors.min { abs($0 - kvh) < abs($1 - kvh) } ?? 1
+            throw SimpleInputError("--heads (\(h)) must be a multiple of --kv-heads (\(kvh))",
+                                   suggestion: "e.g. --kv-heads \(nearest) (each KV head serves heads / kv-heads query heads)")
         }
         let shape = AttentionShape(batch: try positive(batch, "batch") ?? 1, heads: h, kvHeads: kvh, qLen: q,
                                    kvLen: try positive(kvLen, "kv-len") ?? q, headDim: d, causal: causal)

@@ -414,7 +414,8 @@ struct ProfileBuilder {
     /// A positive whole number in `element`'s text (`path` is the element's own path).
     private mutating func count(_ element: XMLElementNode, path: String, what: String, dimension: Dimension = .dimensionless) -> Int? {
         guard let value = quantity(element, dimension, path: path) else { return nil }
-        guard value == value.rounded(), abs(value) < 1e15 else { report(.notAnInteger(text: element.text), element, path); return nil }
+        guard value == value.rounded() else { report(.notAnInteger(text: element.text), element, path); return nil }
+        guard abs(value) < 1e15 else { report(.implausible(what: what, text: element.text, bound: "1e15"), element, path); return nil }
         guard value > 0 else { report(.notPositive(what: what, text: element.text), element, path); return nil }
         return Int(value)
     }
