@@ -1,5 +1,6 @@
 import ArgumentParser
 import Einsim
+import Foundation
 
 /// Options shared by simulate, compare and map: hardware, workload shape, algorithm, mapping.
 struct WorkloadOptions: ParsableArguments {
@@ -20,13 +21,43 @@ struct WorkloadOptions: ParsableArguments {
     @Option(name: .customLong("variant"), help: "dense | block-sparse:density=D,block=B | sliding-window:window=W | top-k:… | neighborhood:… (see 'einsim list'); add kernel=PRESET to run a variant on its own kernel; repeatable.")
     var variants: [String] = []
     @Option(name: [.customLong("mapping"), .customLong("kernel")],
-            help: "Mapping preset (alias --kernel): auto (searched; default), or on GPUs fa2, fa3, cudnn, flex. Spatial, NPU and PIM targets take auto.")
-    var kernel: KernelPreset?
+            help: "Mapping (alias --kernel): auto (searched; default); on GPUs fa2, fa3, cudnn, flex; on spatial, NPU and PIM targets fusemax, fusemax+cascade, fusemax+architecture, flat, unfused, npu-native.")
+    var mappingName: String?
+    @Option(help: "Mapper search on spatial targets: exhaustive (pruned; default), random or heuristic.") var search: SpatialSearch.Mode = .exhaustive
+    @Option(help: "Seed of the random search (default 1).") var seed: UInt64 = 1
+    @Option(help: "Candidates the random search draws (default 100000).") var samples: Int = 100_000
+    @Option(name: .customLong("time-limit"), help: "Seconds the mapper may search before returning its best so far (default 60).") var timeLimit: Double = 60
     @Option(help: "roofline (cycle not yet available).") var engine: String = "roofline"
     @Option(help: "latency, energy or edp (default latency).") var objective: Objective?
     @Option(help: "table, json, csv or markdown.") var format: OutputFormat = .table
     @Option(help: "attention (one attention call) or end-to-end (a model's layers x block; needs --model).") var scope: Scope = .attention
     @Option(help: "Repetitions of the whole model with --scope end-to-end (DiT denoising steps); default 1.") var steps: Int?
+
+    /// The GPU kernel preset `--mapping` names (nil when none is given or it names a spatial mapping).
+    var kernel: KernelPreset? { mappingName.flatMap(KernelPreset.init(rawValue:)) }
+
+    /// Checks `--mapping` against the target kind it is used on.
+    func checkMapping(for profile: HardwareProfile) throws {
+        guard let name = mappingName else { return }
+        if profile.kind == .gpu {
+            guard KernelPreset(rawValue: name) != nil else {
+                let gpu = KernelPreset.allCases.map(\.rawValue)
+                throw SimpleInputError("--mapping \(name) is not a GPU kernel preset ('\(profile.name)' is a GPU)",
+                                       suggestion: Suggestions.didYouMean(name, in: gpu).map { "\($0)" } ?? "GPU mappings: \(gpu.joined(separator: ", "))")
+            }
+        } else if !Experiment.spatialMappingNames.contains(name) {
+            let names = Experiment.spatialMappingNames
+            let gpuHint = KernelPreset(rawValue: name) != nil ? "'\(name)' is a GPU kernel preset; " : ""
+            throw SimpleInputError("--mapping \(name) does not run on '\(profile.name)' (\(profile.kind.rawValue))",
+                                   suggestion: gpuHint + "mappings for \(profile.kind.rawValue) targets: \(names.joined(separator: ", "))")
+        }
+    }
+
+    /// The spatial mapper's search options from the flags.
+    var searchOptions: SpatialSearch.Options {
+        SpatialSearch.Options(mode: search, objective: objective ?? .latency, seed: seed, samples: samples, timeLimit: timeLimit,
+                              progress: SearchProgress.terminal())
+    }
 
     /// These options with an experiment file's values filled in where no flag was given.
     func resolved() throws -> WorkloadOptions {
@@ -52,11 +83,12 @@ struct WorkloadOptions: ParsableArguments {
             o.causal = value
         }
         if o.algorithm == nil { o.algorithm = file.algorithm }
-        if o.kernel == nil, let k = file.kernel {
-            guard let preset = KernelPreset(rawValue: k) else {
-                throw SimpleInputError("unknown kernel preset '\(k)' in \(path)", suggestion: Suggestions.didYouMean(k, in: KernelPreset.allCases.map(\.rawValue)))
+        if o.mappingName == nil, let k = file.kernel {
+            let names = KernelPreset.allCases.map(\.rawValue) + Experiment.spatialMappingNames
+            guard names.contains(k) else {
+                throw SimpleInputError("unknown mapping '\(k)' in \(path)", suggestion: Suggestions.didYouMean(k, in: names) ?? "mappings: \(names.joined(separator: ", "))")
             }
-            o.kernel = preset
+            o.mappingName = k
         }
         if o.objective == nil, let v = file.objective {
             guard let objective = Objective(rawValue: v) else {
@@ -158,10 +190,7 @@ struct WorkloadOptions: ParsableArguments {
             let profile = try profileTransform(try ProfileResolver.load(name))
             guard profile.kind == .gpu else {
                 // Spatial arrays, NPUs and PIM systems: the cascade through the spatial mapper.
-                if let k = kernel, k != .auto {
-                    throw SimpleInputError("--mapping \(k.rawValue) is a GPU kernel preset; '\(profile.name)' is \(profile.kind == .asic ? "an" : "a") \(profile.kind.rawValue) target",
-                                           suggestion: "use --mapping auto (searched tiles) on \(profile.name)")
-                }
+                try checkMapping(for: profile)
                 for spec in specs {
                     if spec.changesAlgebraOrPrecision || spec.predictor != nil {
                         throw SimulationError.unsupported("variant '\(spec.text)' on '\(profile.name)' (\(profile.kind.rawValue)) is not modeled yet; run it on a GPU profile")
@@ -169,11 +198,12 @@ struct WorkloadOptions: ParsableArguments {
                     var shape = base
                     shape.mask = spec.mask
                     let result = try Experiment.simulateOnTarget(shape: shape, algorithm: algorithm ?? "1pass", profile: profile,
-                                                                 objective: objective ?? .latency)
+                                                                 mapping: mappingName ?? "auto", search: searchOptions)
                     records.append(ResultRecord(result: result, variant: spec.text, model: model, phase: phase, scope: "attention", shape: shape))
                 }
                 continue
             }
+            try checkMapping(for: profile)
             let machine = try GPUMachine(profile: profile)
             for spec in specs {
                 let kernel = try spec.kernelPreset(default: self.kernel ?? .auto)
@@ -199,3 +229,17 @@ struct WorkloadOptions: ParsableArguments {
 
 extension KernelPreset: ExpressibleByArgument {}
 extension Objective: ExpressibleByArgument {}
+
+extension SpatialSearch.Mode: ExpressibleByArgument {}
+
+/// A progress line on standard error while a long mapping search runs on a terminal (quiet when
+/// standard error is redirected).
+enum SearchProgress {
+    static func terminal() -> (@Sendable (Double, Double) -> Void)? {
+        guard isatty(2) != 0 else { return nil }
+        return { done, total in
+            let percent = total > 0 ? min(100, 100 * done / total) : 0
+            FileHandle.standardError.write(Data(String(format: "\rmapper: %.0f of %.0f candidates (%.0f%%)", done, total, percent).utf8))
+        }
+    }
+}

@@ -14,6 +14,8 @@ public struct ResultRecord: Sendable {
     public var shape: AttentionShape
     /// Fraction of the latency spent in self-attention (end-to-end scope only; JSON `attention_share`).
     public var attentionShare: Double? = nil
+    /// The named configuration of a comparison (e.g. `fusemax`, `flat`, `unfused`; JSON `configuration`).
+    public var configuration: String? = nil
 
     public init(result: SimulationResult, variant: String, model: String?, phase: String, scope: String, shape: AttentionShape) {
         self.result = result; self.variant = variant; self.model = model; self.phase = phase; self.scope = scope; self.shape = shape
@@ -45,6 +47,16 @@ public struct ResultRecord: Sendable {
         object["einsums"] = .array(r.einsums.map { .object(["name": .string($0.name), "unit": .string($0.unit), "seconds": num($0.seconds),
                                                             "dynamic_energy_j": num($0.dynamicJoules), "utilization": num($0.utilization)]) })
         if let share = attentionShare { object["attention_share"] = num(share) }
+        if let configuration { object["configuration"] = .string(configuration) }
+        if let m = r.mapper {
+            object["mapper"] = .object([
+                "candidates_evaluated": num(m.evaluated), "pruned": num(m.pruned),
+                "infeasible": num(m.infeasible.values.reduce(0, +)),
+                "infeasible_by_level": .object(m.infeasible.mapValues(num)),
+                "mapspace_size": num(m.mapspaceSize), "stopped_early": .bool(m.stoppedEarly),
+                "seconds": num(m.seconds),
+            ])
+        }
         return .object(object)
     }
 }

@@ -5,11 +5,11 @@ import Workloads
 
 /// What an engine evaluates: a cascade laid onto a machine by a mapping. GPU kernels carry the
 /// GPU mapping (tiles, grid, split of the key rank) with the GPU's resolved mechanisms; other
-/// targets carry the target-neutral ``Mapping`` (binding, fusion groups, loop nests).
+/// targets carry a ``SpatialPlan`` (binding, fusion groups, tiling, schedule) of a compiled cascade.
 public enum MappedWork: Sendable {
     case gpuAttention(shape: AttentionShape, algorithm: AttentionAlgorithm, mapping: AttentionMapping, machine: GPUMachine,
                       elementBytes: Double)
-    case cascade(mapper: SpatialMapper, mapping: Mapping, compulsoryBytes: Double)
+    case spatial(problem: SpatialProblem, plan: SpatialPlan)
 }
 
 /// The engines' one protocol: evaluate mapped work into a result (latency, energy, breakdowns per
@@ -28,8 +28,8 @@ extension RooflineEngine: Engine {
         switch work {
         case let .gpuAttention(shape, algorithm, mapping, machine, elementBytes):
             return evaluate(shape: shape, algorithm: algorithm, mapping: mapping, machine: machine, elementBytes: elementBytes)
-        case let .cascade(mapper, mapping, compulsory):
-            return try CascadeRoofline(mapper: mapper).evaluate(mapping, compulsoryBytes: compulsory, label: mapping.name)
+        case let .spatial(problem, plan):
+            return SpatialCostModel(problem: problem).result(plan, label: plan.name)
         }
     }
 }

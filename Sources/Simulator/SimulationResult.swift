@@ -55,9 +55,31 @@ public struct SimulationResult: Sendable, Hashable {
     public var utilization: [String: Double] = [:]
     /// Bytes moved at each storage level, keyed by the profile's level names.
     public var bytesPerLevel: [String: Double] = [:]
+    /// How the mapper found the mapping (searched results only).
+    public var mapper: MapperStatistics?
 
     /// Achieved FLOP/s.
     public var achievedFLOPS: Double { latencySeconds > 0 ? flops / latencySeconds : 0 }
     /// Percent of the roofline bound achieved.
     public var percentOfRoofline: Double { latencySeconds > 0 ? 100 * rooflineSeconds / latencySeconds : 0 }
+}
+
+/// What a mapping search did: candidates fully evaluated, dropped by a bound before evaluation,
+/// and refused because a level overflowed (by level), and the wall-clock time it took.
+public struct MapperStatistics: Sendable, Hashable {
+    public var evaluated: Double
+    public var pruned: Double
+    public var infeasible: [String: Double]
+    public var seconds: Double
+    /// Size of the mapspace searched, and whether a time limit or an interrupt cut it short.
+    public var mapspaceSize: Double
+    public var stoppedEarly: Bool
+
+    public init(evaluated: Double, pruned: Double, infeasible: [String: Double], seconds: Double, mapspaceSize: Double, stoppedEarly: Bool) {
+        self.evaluated = evaluated; self.pruned = pruned; self.infeasible = infeasible; self.seconds = seconds
+        self.mapspaceSize = mapspaceSize; self.stoppedEarly = stoppedEarly
+    }
+
+    /// Candidates evaluated per second of search.
+    public var evaluatedPerSecond: Double { seconds > 0 ? evaluated / seconds : 0 }
 }
