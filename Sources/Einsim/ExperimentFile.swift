@@ -25,8 +25,22 @@ public struct ExperimentFile: Sendable, Hashable {
     public var workload: [String: String] = [:]
     /// Line of each workload attribute's element, for error messages.
     public var workloadLocation: SourceLocation?
+    /// A study's named configurations (hardware + mapping), compared point by point.
+    public var configurations: [Configuration] = []
+    /// A study's lists: model presets, sequence lengths and scopes (the points are their product).
+    public var models: [String] = []
+    public var seqs: [Int] = []
+    public var scopes: [String] = []
 
-    static let elements = ["hardware", "workload", "variant", "kernel", "algorithm", "objective"]
+    /// One named configuration of a study: a hardware profile with a mapping.
+    public struct Configuration: Sendable, Hashable {
+        public var name: String
+        public var hardware: String
+        public var mapping: String?
+        public var location: SourceLocation?
+    }
+
+    static let elements = ["hardware", "workload", "variant", "kernel", "mapping", "algorithm", "objective", "configuration", "models", "seqs", "scopes"]
     static let workloadAttributes = ["model", "phase", "seq", "batch", "heads", "kv-heads", "q-len", "kv-len", "head-dim", "causal"]
 
     public static func load(path: String) throws -> ExperimentFile {
@@ -46,7 +60,28 @@ public struct ExperimentFile: Sendable, Hashable {
             switch child.name {
             case "hardware": file.hardware.append(try text())
             case "variant": file.variants.append(try text())
-            case "kernel": file.kernel = try text()
+            case "kernel", "mapping": file.kernel = try text()
+            case "configuration":
+                guard let name = child.attributes["name"], let hardware = child.attributes["hardware"] else {
+                    throw SimpleInputError("<configuration> needs name and hardware attributes", at: child.location,
+                                           suggestion: "e.g. <configuration name=\"fusemax\" hardware=\"fusemax\" mapping=\"fusemax\"/>")
+                }
+                for key in child.attributes.keys.sorted() where !["name", "hardware", "mapping"].contains(key) {
+                    throw SimpleInputError("<configuration> has no attribute '\(key)'", at: child.location, suggestion: "attributes: name, hardware, mapping")
+                }
+                guard !file.configurations.contains(where: { $0.name == name }) else {
+                    throw SimpleInputError("configuration '\(name)' is defined twice", at: child.location, suggestion: "give each configuration its own name")
+                }
+                file.configurations.append(Configuration(name: name, hardware: hardware, mapping: child.attributes["mapping"], location: child.location))
+            case "models": file.models = try text().split(whereSeparator: \.isWhitespace).map(String.init)
+            case "scopes": file.scopes = try text().split(whereSeparator: \.isWhitespace).map(String.init)
+            case "seqs":
+                for word in try text().split(whereSeparator: \.isWhitespace) {
+                    guard let n = Int(word), n > 0, n <= 1 << 40 else {
+                        throw SimpleInputError("<seqs>: '\(word.prefix(40))' is not a positive integer ≤ 2^40", at: child.location, suggestion: "list sequence lengths separated by spaces, e.g. 1024 4096")
+                    }
+                    file.seqs.append(n)
+                }
             case "algorithm": file.algorithm = try text()
             case "objective": file.objective = try text()
             case "workload":

@@ -24,6 +24,10 @@ struct CompareCommand: ParsableCommand {
     @OptionGroup var options: WorkloadOptions
 
     func run() throws {
+        if let path = options.experiment, !(try ExperimentFile.load(path: path).configurations.isEmpty) {
+            try compareStudy()
+            return
+        }
         var opts = options
         // The baseline is the first `dense` variant (`dense:kernel=cudnn` runs it on another kernel).
         func isDense(_ v: String) -> Bool { v == "dense" || v.hasPrefix("dense:") }
@@ -52,6 +56,65 @@ struct CompareCommand: ParsableCommand {
         case .csv: emit(ResultRendering.csv(records))
         case .markdown: emit(ResultRendering.markdown(records))
         case .table: emit(table.rendered)
+        }
+    }
+}
+
+extension CompareCommand {
+    /// A study file: per point (model, sequence, scope), the first configuration against each
+    /// other one: speedup (other latency / its latency) and energy ratio (its energy / other's),
+    /// then the arithmetic means per scope and configuration.
+    func compareStudy() throws {
+        let records = try options.run()
+        guard let reference = records.first?.configuration else { return }
+        struct Key: Hashable { var model: String; var seq: Int; var scope: String }
+        var byPoint: [Key: [String: ResultRecord]] = [:]
+        var order: [Key] = []
+        var others: [String] = []
+        for r in records {
+            let key = Key(model: r.model ?? "-", seq: r.shape.kvLen, scope: r.scope)
+            if byPoint[key] == nil { order.append(key) }
+            byPoint[key, default: [:]][r.configuration ?? "-"] = r
+            if let c = r.configuration, c != reference, !others.contains(c) { others.append(c) }
+        }
+        var headers = ["model", "seq", "scope"]
+        for o in others { headers += ["speedup vs \(o)", "energy vs \(o)"] }
+        headers.append("\(reference) pe util")
+        var table = TextTable(headers: headers)
+        var json: [JSONValue] = []
+        var sums: [String: (speedup: Double, energy: Double, n: Double)] = [:]
+        for key in order {
+            guard let point = byPoint[key], let ref = point[reference] else { continue }
+            var row = [key.model, String(key.seq), key.scope]
+            var object: [String: JSONValue] = ["model": .string(key.model), "seq": .number(Double(key.seq)), "scope": .string(key.scope)]
+            for o in others {
+                guard let other = point[o] else { row += ["-", "-"]; continue }
+                let speedup = other.result.latencySeconds / max(ref.result.latencySeconds, 1e-300)
+                let energy = ref.result.energyJoules / max(other.result.energyJoules, 1e-300)
+                row += [Format.fixed(speedup, 2) + "x", Format.fixed(energy, 3)]
+                object["speedup_vs_\(o)"] = .number(speedup); object["energy_ratio_vs_\(o)"] = .number(energy)
+                let k = "\(key.scope) \(o)"
+                let s = sums[k] ?? (0, 0, 0)
+                sums[k] = (s.speedup + speedup, s.energy + energy, s.n + 1)
+            }
+            let util = ref.result.utilization.sorted { $0.key < $1.key }.map { "\($0.key) \(Format.fixed($0.value, 2))" }.joined(separator: ", ")
+            row.append(util)
+            table.add(row)
+            json.append(.object(object))
+        }
+        var means = TextTable(headers: ["scope", "\(reference) vs", "mean speedup", "mean energy ratio", "points"])
+        var meanJSON: [JSONValue] = []
+        for k in sums.keys.sorted() {
+            guard let s = sums[k] else { continue }
+            let parts = k.split(separator: " ", maxSplits: 1).map(String.init)
+            means.add([parts[0], parts.count > 1 ? parts[1] : "", Format.fixed(s.speedup / s.n, 2) + "x", Format.fixed(s.energy / s.n, 3), String(Int(s.n))])
+            meanJSON.append(.object(["scope": .string(parts[0]), "versus": .string(parts.count > 1 ? parts[1] : ""),
+                                     "mean_speedup": .number(s.speedup / s.n), "mean_energy_ratio": .number(s.energy / s.n), "points": .number(s.n)]))
+        }
+        if options.format == .json {
+            emit(JSONValue.object(["reference": .string(reference), "points": .array(json), "means": .array(meanJSON)]).jsonText)
+        } else {
+            emit(table.rendered + "\n\nmeans (arithmetic, over points):\n" + means.rendered)
         }
     }
 }

@@ -35,8 +35,21 @@ extension WorkloadOptions {
         var records: [ResultRecord] = []
         for name in hardware.isEmpty ? ["nvidia-h100-sxm"] : hardware {
             let profile = try profileTransform(try ProfileResolver.load(name))
+            try checkMapping(for: profile)
             guard profile.kind == .gpu else {
-                throw SimulationError.unsupported("'\(profile.name)' (\(profile.kind.rawValue)): --scope end-to-end is modeled on GPU profiles only for now; --scope attention runs on every profile")
+                for spec in specs {
+                    guard spec.text == "dense" else {
+                        throw SimulationError.unsupported("variant '\(spec.text)' on '\(profile.name)' (\(profile.kind.rawValue)) is not modeled yet; run it on a GPU profile")
+                    }
+                    let e2e = try EndToEnd.simulateOnTarget(model: preset, phase: phase, seq: seqLength, batch: batchSize, steps: stepCount,
+                                                            mapping: mappingName ?? "auto", algorithm: algorithm ?? "1pass", profile: profile,
+                                                            search: searchOptions)
+                    var record = ResultRecord(result: e2e.result, variant: spec.text, model: preset.name, phase: phase.rawValue,
+                                              scope: Scope.endToEnd.rawValue, shape: e2e.attentionShape)
+                    record.attentionShare = e2e.attentionShare
+                    records.append(record)
+                }
+                continue
             }
             let machine = try GPUMachine(profile: profile)
             for spec in specs {

@@ -161,6 +161,7 @@ struct WorkloadOptions: ParsableArguments {
     /// Runs every hardware profile on its own: a profile that cannot simulate the request (exit 1)
     /// does not hide the others' results. Bad input still stops everything (exit 2).
     func runEachHardware() throws -> (records: [ResultRecord], failures: [SimulationError]) {
+        if let path = experiment, !(try ExperimentFile.load(path: path).configurations.isEmpty) { return (try run(), []) }
         let options = try resolved()
         var records: [ResultRecord] = [], failures: [SimulationError] = []
         for name in options.hardware.isEmpty ? ["nvidia-h100-sxm"] : options.hardware {
@@ -178,7 +179,11 @@ struct WorkloadOptions: ParsableArguments {
 
     /// Runs every (hardware × variant) combination.
     func run(profileTransform: (HardwareProfile) throws -> HardwareProfile = { $0 }) throws -> [ResultRecord] {
-        if experiment != nil { return try resolved().run(profileTransform: profileTransform) }
+        if let path = experiment {
+            let file = try ExperimentFile.load(path: path)
+            if !file.configurations.isEmpty { return try runStudy(file, profileTransform: profileTransform) }
+            return try resolved().run(profileTransform: profileTransform)
+        }
         try validateEngine()
         if scope == .endToEnd { return try runEndToEnd(profileTransform: profileTransform) }
         if steps != nil { throw SimpleInputError("--steps applies to --scope end-to-end", suggestion: "add --scope end-to-end --model NAME") }
@@ -231,6 +236,44 @@ extension KernelPreset: ExpressibleByArgument {}
 extension Objective: ExpressibleByArgument {}
 
 extension SpatialSearch.Mode: ExpressibleByArgument {}
+
+extension WorkloadOptions {
+    /// A study file: every (model × sequence × scope × configuration) point, in that order, each
+    /// record tagged with its configuration's name.
+    func runStudy(_ file: ExperimentFile, profileTransform: (HardwareProfile) throws -> HardwareProfile) throws -> [ResultRecord] {
+        var base = try resolved()
+        base.experiment = nil
+        let models = file.models.isEmpty ? [base.model].compactMap { $0 } : file.models
+        guard !models.isEmpty else {
+            throw SimpleInputError("a study with <configuration>s needs <models> (or <workload model=…>)", suggestion: "e.g. <models>bert t5</models>")
+        }
+        let seqs = file.seqs.isEmpty ? [base.seq].compactMap { $0 } : file.seqs
+        let scopes = try (file.scopes.isEmpty ? [base.scope.rawValue] : file.scopes).map { name -> Scope in
+            guard let scope = Scope(rawValue: name) else {
+                throw SimpleInputError("<scopes>: unknown scope '\(name.prefix(40))'", suggestion: "attention or end-to-end")
+            }
+            return scope
+        }
+        var records: [ResultRecord] = []
+        for model in models {
+            for seq in seqs.isEmpty ? [nil] : seqs.map(Optional.some) {
+                for scope in scopes {
+                    for configuration in file.configurations {
+                        var o = base
+                        o.model = model; o.seq = seq; o.scope = scope
+                        o.hardware = [configuration.hardware]
+                        if let m = configuration.mapping { o.mappingName = m }
+                        for var record in try o.run(profileTransform: profileTransform) {
+                            record.configuration = configuration.name
+                            records.append(record)
+                        }
+                    }
+                }
+            }
+        }
+        return records
+    }
+}
 
 /// A progress line on standard error while a long mapping search runs on a terminal (quiet when
 /// standard error is redirected).

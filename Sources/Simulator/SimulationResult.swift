@@ -21,6 +21,10 @@ public struct SimulationResult: Sendable, Hashable {
         public var seconds: Double
         public var dynamicJoules: Double
         public var dramBytes: Double
+
+        public init(name: String, seconds: Double, dynamicJoules: Double, dramBytes: Double) {
+            self.name = name; self.seconds = seconds; self.dynamicJoules = dynamicJoules; self.dramBytes = dramBytes
+        }
     }
 
     public var hardware: String
@@ -55,6 +59,18 @@ public struct SimulationResult: Sendable, Hashable {
     public var utilization: [String: Double] = [:]
     /// Bytes moved at each storage level, keyed by the profile's level names.
     public var bytesPerLevel: [String: Double] = [:]
+    public init(hardware: String, kernel: String, engine: String, latencySeconds: Double, energyJoules: Double, flops: Double,
+                dramBytes: Double, l2Bytes: Double, sharedMemoryBytes: Double, clockRatio: Double, averagePowerWatts: Double,
+                staticJoules: Double, dynamicJoules: Double, energyByComponent: [String: Double], resourceSeconds: [String: Double],
+                kernels: [KernelBreakdown], bound: String, rooflineSeconds: Double, loopNest: String) {
+        self.hardware = hardware; self.kernel = kernel; self.engine = engine; self.latencySeconds = latencySeconds
+        self.energyJoules = energyJoules; self.flops = flops; self.dramBytes = dramBytes; self.l2Bytes = l2Bytes
+        self.sharedMemoryBytes = sharedMemoryBytes; self.clockRatio = clockRatio; self.averagePowerWatts = averagePowerWatts
+        self.staticJoules = staticJoules; self.dynamicJoules = dynamicJoules; self.energyByComponent = energyByComponent
+        self.resourceSeconds = resourceSeconds; self.kernels = kernels; self.bound = bound; self.rooflineSeconds = rooflineSeconds
+        self.loopNest = loopNest
+    }
+
     /// How the mapper found the mapping (searched results only).
     public var mapper: MapperStatistics?
 

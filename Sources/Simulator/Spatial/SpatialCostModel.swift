@@ -43,6 +43,10 @@ public struct SpatialCostModel: Sendable {
     let inBankJoulesPerByte: Double
     /// Einsums that read each Einsum's output.
     let consumersOf: [[Int]]
+    let maxInstances: Double
+    let inBankRate: Double
+    /// Whether any Einsum hands a pass-crossing tensor inside a group (fibers to account).
+    let hasPassCrossing: Bool
 
     public init(problem: SpatialProblem) {
         self.problem = problem
@@ -91,6 +95,9 @@ public struct SpatialCostModel: Sendable {
         bufferRead = buffer?.readJoulesPerByte ?? 0; bufferWrite = buffer?.writeJoulesPerByte ?? 0
         idleWatts = machine.idleWatts
         launch = machine.launchOverheadSeconds
+        maxInstances = instances.max() ?? 1
+        inBankRate = pimInBank.reduce(0, +)
+        hasPassCrossing = problem.einsums.contains { e in e.inputs.contains { input in input.producer.map { problem.einsums[$0].pass < e.pass } ?? false } }
         consumersOf = problem.einsums.indices.map { i in
             problem.einsums.indices.filter { j in problem.einsums[j].inputs.contains { $0.producer == i } }
         }
@@ -203,13 +210,17 @@ public struct SpatialCostModel: Sendable {
         let blocks = bh * (p / p0).rounded(.up)
         let members = group.einsums
         do {
-            var busy = [Double](repeating: 0, count: unitCount)
+            var busy = (0..<unitCount).map { _ in 0.0 }
             var energy = 0.0
             var dramRead = 0.0, dramWrite = 0.0, inBank = 0.0, buffer = 0.0
-            var passesInGroup = Set<Int>()
-            for i in members { passesInGroup.insert(einsums[i].pass) }
-            let fused = passesInGroup.count > 1
-            let keyed = members.contains { einsums[$0].key != .none }
+            var passMask: UInt64 = 0
+            var keyed = false
+            for i in members {
+                passMask |= 1 << UInt64(min(max(einsums[i].pass, 0), 63))
+                if einsums[i].key != .none { keyed = true }
+            }
+            let passCount = passMask.nonzeroBitCount
+            let fused = passCount > 1
             // Compute.
             for i in members {
                 let u = plan.binding[i]
@@ -230,7 +241,19 @@ public struct SpatialCostModel: Sendable {
             // Traffic and capacity.
             var queryRows = 0.0, keyTiles = 0.0, keyWhole = 0.0, streamed = 0.0
             var keyReads = 0.0          // bytes of key-indexed inputs, per query block
-            var seen = Set<Int>()
+            // Tensors already counted (a bit per tensor; cascades beyond 64 tensors use the set).
+            var seenMask: UInt64 = 0
+            var seenSet = Set<Int>()
+            func firstSight(_ t: Int) -> Bool {
+                if t < 64 {
+                    let bit: UInt64 = 1 << UInt64(t)
+                    if seenMask & bit != 0 { return false }
+                    seenMask |= bit
+                    return true
+                }
+                return seenSet.insert(t).inserted
+            }
+            // Live fiber bytes per pass boundary, each pass-crossing tensor counted once.
             var fiberLive: [Int: Double] = [:]
             for i in members {
                 let e = einsums[i]
@@ -240,7 +263,7 @@ public struct SpatialCostModel: Sendable {
                     let inside = input.producer.map { groupOf[$0] == g } ?? false
                     let pimOnly = u >= 0 && pimInBank[u] > 0
                     if !inside {
-                        if seen.insert(input.tensor).inserted {
+                        if firstSight(input.tensor) {
                             let bytes = t.bytes[kt]
                             if t.byKey && !t.byQuery {
                                 keyReads += bytes
@@ -253,7 +276,7 @@ public struct SpatialCostModel: Sendable {
                                 else { streamed += 2 * p0 * m0 * t.innerElements * t.elementBytes }
                             }
                         }
-                    } else if let producer = input.producer {
+                    } else if hasPassCrossing, let producer = input.producer {
                         // Pass-crossing intermediates of a fused group stay whole per query block.
                         if einsums[producer].pass < e.pass && t.byKey {
                             for b in einsums[producer].pass..<e.pass {
@@ -309,7 +332,6 @@ public struct SpatialCostModel: Sendable {
             energy += dramJ + inBankJ + bufferJ
             c.dramJoules += dramJ; c.inBankJoules += inBankJ; c.bufferJoules += bufferJ
             let dramT = dram / mainBandwidth
-            let inBankRate = pimInBank.reduce(0, +)
             let inBankT = inBankRate > 0 ? inBank / inBankRate : 0
             let bufferT = bufferCapacity > 0 ? buffer / bufferBandwidth : 0
             var maxBusy = 0.0, sumBusy = 0.0, busiest = -1
@@ -318,8 +340,8 @@ public struct SpatialCostModel: Sendable {
                 if busy[u] > maxBusy { maxBusy = busy[u]; busiest = u }
                 c.busy[u] += busy[u]
             }
-            let perPass = Double(max(passesInGroup.count, 1))
-            let iterations = max(1, blocks * (keyed ? m1 : 1) * perPass / (instances.max() ?? 1))
+            let perPass = Double(max(passCount, 1))
+            let iterations = max(1, blocks * (keyed ? m1 : 1) * perPass / maxInstances)
             var seconds: Double
             var bound: String
             if plan.schedule == .pipelined {
