@@ -65,6 +65,9 @@ struct ProfileBuilder {
         if let element = node.child("pim"), node.child("dram") == nil {
             report(.pimWithoutDRAM, element, path + "/pim")
         }
+        if let element = node.child("pim") {
+            checkCycleEngineFields(pim: element, dram: node.child("dram"), path: path)
+        }
         let links = node.children(named: "link").compactMap { link($0, path: path + "/" + $0.pathStep, clock: clockHz) }
         guard let kind else { return nil }
         return HardwareProfile(
@@ -284,7 +287,11 @@ struct ProfileBuilder {
             tCCD_S: cycles("tCCD_S", required: true), tCCD_L: cycles("tCCD_L", required: true),
             tRRD_S: cycles("tRRD_S", required: true), tRRD_L: cycles("tRRD_L", required: true),
             tFAW: cycles("tFAW", required: true), tWR: cycles("tWR", required: false),
-            tRFC: cycles("tRFC", required: false), tREFI: cycles("tREFI", required: false)
+            tRFC: cycles("tRFC", required: false), tREFI: cycles("tREFI", required: false),
+            tRCDWR: cycles("tRCDWR", required: false),
+            tWTR_S: cycles("tWTR_S", required: false), tWTR_L: cycles("tWTR_L", required: false),
+            tRTP_S: cycles("tRTP_S", required: false), tRTP_L: cycles("tRTP_L", required: false),
+            tCCD_WR_S: cycles("tCCD_WR_S", required: false), tCCD_WR_L: cycles("tCCD_WR_L", required: false)
         )
         func energy(_ name: String) -> Double {
             node.child(name).flatMap { nonNegative($0, .energy, path: path, what: "<\(name)>") } ?? 0
@@ -292,7 +299,8 @@ struct ProfileBuilder {
         guard let channels = number("channels"), let ranks = number("ranks", default: 1),
               let bankGroups = number("bankGroups"), let banks = number("banksPerGroup"),
               let rows = number("rows"), let columns = number("columns"),
-              let pseudoChannels = number("pseudoChannels", default: 1), let burst = number("burstLength")
+              let pseudoChannels = number("pseudoChannels", default: 1), let burst = number("burstLength"),
+              let burstCycles = number("burstCycles", default: 0)
         else { return nil }
         guard let rowElement = node.child("rowSize"), let rowBytes = positive(rowElement, .bytes, path: path, what: "the row size"),
               let busElement = node.child("busWidth"), let busBytes = positive(busElement, .bytes, path: path, what: "the bus width"),
@@ -307,7 +315,8 @@ struct ProfileBuilder {
         return DRAMOrganization(
             protocolName: node.attribute("protocol") ?? "", channels: channels, pseudoChannels: pseudoChannels,
             ranks: ranks, bankGroups: bankGroups, banksPerGroup: banks, rows: rows, columns: columns,
-            rowBytes: rowBytes, busWidthBits: Int((busBytes * 8).rounded()), burstLength: burst, tCKSeconds: tCK,
+            rowBytes: rowBytes, busWidthBits: Int((busBytes * 8).rounded()), burstLength: burst,
+            burstCycles: burstCycles, tCKSeconds: tCK,
             timing: timing, activateEnergy: activate, readEnergy: read, writeEnergy: write
         )
     }
@@ -335,10 +344,15 @@ struct ProfileBuilder {
         guard let macs = integer("macsPerUnit", default: nil), let banks = integer("banksPerUnit", default: 1),
               let buffers = integer("rowBuffers", default: 1), let interval = integer("compInterval", default: nil)
         else { return nil }
+        let fill = integer("compPipelineFill", default: 0) ?? 0
+        let gactBanks = integer("gactBanks", default: 0) ?? 0
+        let gwriteBursts = integer("gwriteBursts", default: 0) ?? 0
         return PIMOrganization(
             placement: placement, macsPerUnit: macs, banksPerUnit: banks, rowBuffersPerBank: buffers,
             compIntervalCycles: interval, compEnergy: energy("compEnergy", .energy), gactEnergy: energy("gactEnergy", .energy),
-            energyPerBit: energy("energyPerBit", .energyPerBit), powerCapFraction: capFraction
+            energyPerBit: energy("energyPerBit", .energyPerBit), powerCapFraction: capFraction,
+            readresEnergy: energy("readresEnergy", .energy), gwriteEnergy: energy("gwriteEnergy", .energy),
+            compPipelineFill: fill, gactBanks: gactBanks, gwriteBursts: gwriteBursts
         )
     }
 

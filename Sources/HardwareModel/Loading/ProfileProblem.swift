@@ -28,6 +28,8 @@ enum ProfileProblem: Sendable, Hashable {
     case disconnected(what: String, name: String, outermost: String)
     case idleAboveLimit(idle: String, limit: String)
     case pimWithoutDRAM
+    /// A PIM profile lacks a field the command-level engine needs (never defaulted to 0).
+    case missingForCycleEngine(field: String, parent: String, example: String)
     case noThroughput(unit: String)
     case empty(what: String)
     /// A `kind="gpu"` target without `<processors>` (the GPU engine needs the SM count).
@@ -88,6 +90,9 @@ enum ProfileProblem: Sendable, Hashable {
             return ("idle power \(idle) is above the power limit \(limit)", nil)
         case .pimWithoutDRAM:
             return ("a <pim> organization needs a <dram> organization in the same profile", nil)
+        case .missingForCycleEngine(let field, let parent, let example):
+            return ("<\(parent)> of a PIM profile needs \(field): the command-level (cycle) engine times and charges PIM and DRAM commands from it, and a missing value is not taken as 0",
+                    "add \(example)")
         case .noThroughput(let unit):
             return ("unit '\(unit)' has no <throughput>", "add e.g. <throughput precision=\"bf16\">2048 ops/cycle</throughput>")
         case .empty(let what):
