@@ -362,15 +362,15 @@ import Darwin
         }
     }
 
-    /// Rule: explanations must be right. End-to-end on a spatial target says "this build
-    /// simulates GPU targets only", yet attention-scope simulate works there.
-    @Test func endToEndOnASpatialTargetExplainsWhatIsMissing() {
-        let (status, _, err) = Self.run(["simulate", "--hardware", "fusemax", "--scope", "end-to-end", "--model", "bert",
-                                         "--phase", "prefill", "--seq", "512"])
-        #expect(status == 1, "\(err)")
-        do {  // fixed: message claims only GPU targets are simulated
-            #expect(!err.contains("GPU targets only") && err.contains("end-to-end"), "\(err)")
-        }
+    /// End-to-end now runs on a spatial target (GEMMs + attention); a variant it does not model
+    /// there is refused with what would work.
+    @Test func endToEndOnASpatialTargetRunsAndRefusesUnmodeledVariants() {
+        let (status, out, err) = Self.run(["simulate", "--hardware", "fusemax", "--scope", "end-to-end", "--model", "bert",
+                                           "--phase", "prefill", "--seq", "512"])
+        #expect(status == 0 && out.contains("fusemax"), "\(err)")
+        let (status2, _, err2) = Self.run(["simulate", "--hardware", "fusemax", "--scope", "end-to-end", "--model", "bert",
+                                           "--phase", "prefill", "--seq", "512", "--variant", "sliding-window:window=128"])
+        #expect(status2 == 1 && err2.contains("GPU profile"), "\(err2)")
     }
 
     // MARK: Guards that pass today (refusals worth keeping)
@@ -386,7 +386,7 @@ import Darwin
         let (status, _, err) = Self.run(["simulate", "--hardware", "flat", "--mapping", "fa2", "--heads", "8",
                                          "--q-len", "1024", "--head-dim", "64"])
         #expect(status == 2, "\(err)")
-        #expect(err.contains("--mapping auto"), "\(err)")
+        #expect(err.contains("GPU kernel preset") && err.contains("auto"), "\(err)")
     }
 
     @Test func nonNumericProfileParameterIsLocated() throws {

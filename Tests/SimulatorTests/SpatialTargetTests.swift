@@ -17,7 +17,8 @@ struct SpatialTargetTests {
         #expect(r.latencySeconds > 0 && r.latencySeconds.isFinite)
         #expect(r.latencySeconds >= r.rooflineSeconds * 0.999999)
         #expect(r.energyJoules >= r.staticJoules)
-        #expect(r.dramBytes >= 0.999 * Double(Self.bert.batch * Self.bert.heads) * 4096 * 64 * 2 * 4, "Q, K, V, O once")
+        let moved = r.dramBytes + r.bytesPerLevel.filter { $0.key.hasSuffix("(in-bank)") }.values.reduce(0, +)
+        #expect(moved >= 0.999 * Double(Self.bert.batch * Self.bert.heads) * 4096 * 64 * 2 * 4, "Q, K, V, O once (over the bus or in the banks)")
         for (_, u) in r.utilization { #expect(u >= 0 && u <= 1.000001) }
         #expect(!r.einsums.isEmpty && r.einsums.allSatisfy { $0.seconds >= 0 && $0.utilization > 0 && $0.utilization <= 1 })
     }
@@ -47,14 +48,13 @@ struct SpatialTargetTests {
     }
 
     /// Passes fuse only when the intermediates crossing them fit whole on chip (FLAT's row-tile
-    /// fusion): at 64K keys 16 query rows of scores fit FuseMax's buffer, so the 3-pass cascade is
-    /// one group that re-reads K and V per row tile; at 1M keys they do not, and it spills.
+    /// fusion): at 4K keys rows of scores fit FLAT's buffer, so its dataflow is one group; at 1M
+    /// keys they do not, and the 3-pass cascade spills between passes.
     @Test func threePassFusesWhenRowsFitAndSpillsWhenTheyDoNot() throws {
-        let fits = AttentionShape(batch: 4, heads: 12, qLen: 65536, headDim: 64)
-        let oneFits = try Self.run("fusemax", fits)
-        let threeFits = try Self.run("fusemax", fits, algorithm: "3pass")
-        #expect(threeFits.kernels.count == 1)
-        #expect(threeFits.dramBytes > 2 * oneFits.dramBytes)
+        let fits = AttentionShape(batch: 4, heads: 12, qLen: 4096, headDim: 64)
+        let flatFits = try Experiment.simulateOnTarget(shape: fits, profile: ProfileResolver.load("flat"), mapping: "flat")
+        #expect(flatFits.kernels.count == 1)
+        #expect(flatFits.loopNest.contains("pass 1+2+3"))
         let spills = AttentionShape(batch: 1, heads: 1, qLen: 1 << 20, headDim: 64)
         let threeSpills = try Self.run("fusemax", spills, algorithm: "3pass")
         let oneSpills = try Self.run("fusemax", spills)
@@ -83,7 +83,50 @@ struct SpatialTargetTests {
 
     @Test func millionTokenSequencesCostNoMoreToSimulate() throws {
         let start = Date()
-        _ = try Self.run("fusemax", AttentionShape(batch: 64, heads: 16, qLen: 1 << 20, headDim: 64))
+        _ = try Experiment.simulateOnTarget(shape: AttentionShape(batch: 64, heads: 16, qLen: 1 << 20, headDim: 64),
+                                            profile: ProfileResolver.load("fusemax"), mapping: "fusemax")
         #expect(Date().timeIntervalSince(start) < 5)
+    }
+
+    /// On every spatial target the searched mapping is at least as good as every preset it may run.
+    @Test(arguments: ["fusemax", "flat", "tpu-like-npu"])
+    func searchedMappingMatchesOrBeatsEveryPreset(target: String) throws {
+        let shape = AttentionShape(batch: 8, heads: 12, qLen: 4096, headDim: 64)
+        let profile = try ProfileResolver.load(target)
+        let auto1 = try Experiment.simulateOnTarget(shape: shape, algorithm: "1pass", profile: profile)
+        let auto3 = try Experiment.simulateOnTarget(shape: shape, algorithm: "3pass", profile: profile)
+        for preset in SpatialPreset.allCases {
+            guard let r = try? Experiment.simulateOnTarget(shape: shape, profile: profile, mapping: preset.rawValue) else { continue }
+            let auto = preset.cascade == "1pass" ? auto1 : auto3
+            #expect(auto.latencySeconds <= r.latencySeconds * (1 + 1e-9), "\(target) \(preset.rawValue)")
+        }
+    }
+
+    /// The mapper reports what it did: evaluated, pruned, infeasible by level; the map text shows
+    /// FuseMax's loop order and binding.
+    @Test func mapperStatisticsAndFuseMaxLoopOrder() throws {
+        let r = try Experiment.simulateOnTarget(shape: AttentionShape(batch: 64, heads: 12, qLen: 65536, headDim: 64),
+                                                profile: ProfileResolver.load("fusemax"))
+        let m = try #require(r.mapper)
+        #expect(m.evaluated > 0 && m.pruned > 0 && m.infeasible["global-buffer", default: 0] > 0)
+        #expect(m.evaluated + m.pruned + m.infeasible.values.reduce(0, +) <= m.mapspaceSize + 1)
+        let preset = try Experiment.simulateOnTarget(shape: AttentionShape(batch: 64, heads: 12, qLen: 4096, headDim: 64),
+                                                     profile: ProfileResolver.load("fusemax"), mapping: "fusemax")
+        #expect(preset.loopNest.contains("p2 (") && preset.loopNest.contains("→ m1 (") && preset.loopNest.contains("→ p1 (")
+                && preset.loopNest.contains("→ parallel p0 (256) → parallel m0 (256)"), "\(preset.loopNest)")
+        for name in ["BQK", "LM", "SLN", "SLD", "SLNV"] { #expect(preset.einsums.first { $0.name == name }?.unit == "pe-2d", "\(name)") }
+        for name in ["RM", "PRM", "SPD", "SPNV", "RD", "RNV", "AV"] { #expect(preset.einsums.first { $0.name == name }?.unit == "pe-1d", "\(name)") }
+    }
+
+    /// The ablation steps get faster in order: FLAT, +Cascade, +Architecture, +Binding (FuseMax).
+    @Test func ablationStepsImproveInOrder() throws {
+        let shape = AttentionShape(batch: 64, heads: 12, qLen: 16384, headDim: 64)
+        let flat = try Experiment.simulateOnTarget(shape: shape, profile: ProfileResolver.load("flat"), mapping: "flat")
+        let cascade = try Experiment.simulateOnTarget(shape: shape, profile: ProfileResolver.load("flat"), mapping: "fusemax+cascade")
+        let architecture = try Experiment.simulateOnTarget(shape: shape, profile: ProfileResolver.load("fusemax"), mapping: "fusemax+architecture")
+        let binding = try Experiment.simulateOnTarget(shape: shape, profile: ProfileResolver.load("fusemax"), mapping: "fusemax")
+        #expect(cascade.latencySeconds < flat.latencySeconds)
+        #expect(architecture.latencySeconds < cascade.latencySeconds)
+        #expect(binding.latencySeconds < architecture.latencySeconds)
     }
 }

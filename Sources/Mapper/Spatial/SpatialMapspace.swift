@@ -39,7 +39,9 @@ public struct SpatialMapspace: Sendable {
                     var p1 = 1
                     while true {
                         tilings.append(Tiling(queryLanes: p0, keyTile: m0, querySubBlocks: p1))
-                        if p0 * p1 >= p || p1 >= 1 << 20 { break }
+                        // Query blocks stop at 2^16 rows (no on-chip buffer holds more), so the
+                        // mapspace stays the same size beyond 64K queries.
+                        if p0 * p1 >= p || p0 * p1 >= 1 << 16 { break }
                         p1 *= 2
                     }
                 }
