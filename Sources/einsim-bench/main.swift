@@ -84,14 +84,37 @@ let gpuMs = bestMappingMilliseconds {
     sink += MappingSearch.best(shape: point, algorithm: AttentionAlgorithm.closedFormOnePass(shape: point), machine: machine, objective: .latency).seconds
 }
 let fusemaxProfile = try ProfileResolver.load("fusemax")
-let bert = AttentionShape(batch: 64, heads: 12, qLen: 4096, headDim: 64)
-var spatialCandidates = 0
+let fusemaxPoint = AttentionShape(batch: 64, heads: 12, qLen: 65536, headDim: 64)
+var mapperStats: MapperStatistics?
 let spatialMs = try bestMappingMilliseconds {
-    let r = try Experiment.simulateOnTarget(shape: bert, profile: fusemaxProfile)
+    let r = try Experiment.simulateOnTarget(shape: fusemaxPoint, profile: fusemaxProfile)
     sink += r.latencySeconds
-    spatialCandidates = r.loopNest.split(separator: "\n").last.map { line in
-        line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }.reduce(0, +) } ?? 0
+    mapperStats = r.mapper
 }
 print("best mapping of one attention point: \(Format.fixed(gpuMs, 2)) ms on nvidia-h100-sxm (GPU mapspace), "
-      + "\(Format.fixed(spatialMs, 2)) ms on fusemax (\(spatialCandidates) tilings, incl. profile resolution and the cascade)")
+      + "\(Format.fixed(spatialMs, 2)) ms on fusemax (B64 H12 64K d64, FuseMax attention mapspace, incl. profile and cascade)")
+if let m = mapperStats {
+    let infeasible = m.infeasible.values.reduce(0, +)
+    let decided = m.evaluated + m.pruned + infeasible
+    print("fusemax mapper: \(Int(m.mapspaceSize)) candidates in the mapspace; \(Int(m.evaluated)) evaluated, \(Int(m.pruned)) pruned by bound, "
+          + "\(Int(infeasible)) infeasible; \(Format.fixed(decided / max(m.seconds, 1e-9) / 1e6, 2))M candidates/s decided")
+}
+let spatialProblem = try Experiment.spatialProblem(shape: fusemaxPoint, algorithm: "1pass", profile: fusemaxProfile)
+let spatialSpace = SpatialMapspace(problem: spatialProblem)
+let spatialModel = SpatialCostModel(problem: spatialProblem)
+let onePassGroup = Array(spatialProblem.einsums.indices)
+var benchPlan = SpatialPlan(name: "bench", groups: [SpatialPlan.Group(einsums: onePassGroup, queryLanes: 256, keyTile: 256, querySubBlocks: 4)],
+                            binding: spatialSpace.hosts.map { $0.first ?? -1 }, schedule: .pipelined)
+let benchGroupOf = [Int](repeating: 0, count: onePassGroup.count)
+var scored = 0
+let scoreStart = Date()
+while Date().timeIntervalSince(scoreStart) < 1 {
+    for t in spatialSpace.tilings {
+        benchPlan.groups[0] = SpatialPlan.Group(einsums: onePassGroup, queryLanes: t.queryLanes, keyTile: t.keyTile, querySubBlocks: t.querySubBlocks)
+        for i in onePassGroup where spatialSpace.hosts[i].count > 1 { benchPlan.binding[i] = spatialSpace.hosts[i][scored % spatialSpace.hosts[i].count] }
+        sink += spatialModel.groupScore(0, of: benchPlan, groupOf: benchGroupOf).seconds
+        scored += 1
+    }
+}
+print("spatial cost model: \(Format.fixed(Double(scored) / Date().timeIntervalSince(scoreStart) / 1e6, 2))M candidate evaluations/s (FuseMax 1-pass group, one core)")
 if sink == 42 { print("") }
