@@ -66,4 +66,24 @@ struct FuseMaxReproductionTests {
             for (_, u) in (r["utilization"] as? [String: Double]) ?? [:] { #expect(u >= 0 && u <= 1) }
         }
     }
+
+    /// Random search is deterministic for a seed; heuristic and random searches find mappings no
+    /// better than the exhaustive one; a bad <seqs> entry in a study file is located.
+    @Test func searchModesAndStudyFileErrors() throws {
+        let shape = AttentionShape(batch: 8, heads: 12, qLen: 4096, headDim: 64)
+        let profile = try ProfileResolver.load("fusemax")
+        let options = SpatialSearch.Options(mode: .random, seed: 7, samples: 2000)
+        let a = try Experiment.simulateOnTarget(shape: shape, profile: profile, search: options)
+        let b = try Experiment.simulateOnTarget(shape: shape, profile: profile, search: options)
+        #expect(a.latencySeconds == b.latencySeconds && a.loopNest == b.loopNest)
+        let exhaustive = try Experiment.simulateOnTarget(shape: shape, profile: profile)
+        let heuristic = try Experiment.simulateOnTarget(shape: shape, profile: profile, search: .init(mode: .heuristic))
+        #expect(exhaustive.latencySeconds <= heuristic.latencySeconds * (1 + 1e-9))
+        #expect(exhaustive.latencySeconds <= a.latencySeconds * (1 + 1e-9))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-study-\(getpid()).xml").path
+        try "<experiment><configuration name=\"a\" hardware=\"fusemax\"/><models>bert</models>\n<seqs>1024 many</seqs></experiment>"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let (status, _, err) = AdversarialInputTests.run(["simulate", path])
+        #expect(status == 2 && err.contains(":2:") && err.contains("many"), "\(err)")
+    }
 }

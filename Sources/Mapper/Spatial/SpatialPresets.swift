@@ -115,8 +115,4 @@ public enum SpatialPreset: String, Sendable, Hashable, CaseIterable {
             return [groups]
         }
     }
-
-    /// Whether the preset lays `p0 × m0` over every PE of the largest array (FuseMax and FLAT
-    /// do) rather than any smaller tile.
-    public var fillsArray: Bool { true }
 }
