@@ -31,6 +31,9 @@ public struct ExperimentFile: Sendable, Hashable {
     public var models: [String] = []
     public var seqs: [Int] = []
     public var scopes: [String] = []
+    /// A serving study's batch sizes and request datasets (`--scope serving`).
+    public var batches: [Int] = []
+    public var datasets: [String] = []
 
     /// One named configuration of a study: a hardware profile with a mapping.
     public struct Configuration: Sendable, Hashable {
@@ -40,7 +43,7 @@ public struct ExperimentFile: Sendable, Hashable {
         public var location: SourceLocation?
     }
 
-    static let elements = ["hardware", "workload", "variant", "kernel", "mapping", "algorithm", "objective", "configuration", "models", "seqs", "scopes"]
+    static let elements = ["hardware", "workload", "variant", "kernel", "mapping", "algorithm", "objective", "configuration", "models", "seqs", "scopes", "batches", "datasets"]
     static let workloadAttributes = ["model", "phase", "seq", "batch", "heads", "kv-heads", "q-len", "kv-len", "head-dim", "causal"]
 
     public static func load(path: String) throws -> ExperimentFile {
@@ -82,6 +85,14 @@ public struct ExperimentFile: Sendable, Hashable {
                     }
                     file.seqs.append(n)
                 }
+            case "batches":
+                for word in try text().split(whereSeparator: \.isWhitespace) {
+                    guard let n = Int(word), n > 0, n <= 1 << 20 else {
+                        throw SimpleInputError("<batches>: '\(word.prefix(40))' is not a positive integer ≤ 2^20", at: child.location, suggestion: "list batch sizes separated by spaces, e.g. 64 256")
+                    }
+                    file.batches.append(n)
+                }
+            case "datasets": file.datasets = try text().split(whereSeparator: \.isWhitespace).map(String.init)
             case "algorithm": file.algorithm = try text()
             case "objective": file.objective = try text()
             case "workload":

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Einsim
+import Foundation
 
 /// `einsim simulate`: latency and energy of attention on one or more hardware profiles.
 struct SimulateCommand: ParsableCommand {
@@ -8,6 +9,13 @@ struct SimulateCommand: ParsableCommand {
 
     func run() throws {
         let (records, failures) = try options.runEachHardware()
+        if let path = options.trace {
+            guard let trace = records.first(where: { $0.trace != nil })?.trace else {
+                throw SimulationError.unsupported("no result came from the cycle engine, so there is no schedule for --trace")
+            }
+            do { try Data(trace.json.utf8).write(to: URL(fileURLWithPath: path)) }
+            catch { throw SimpleInputError("--trace \(path.prefix(200)): cannot write the file (\(error.localizedDescription))", suggestion: "give a path in a writable directory") }
+        }
         switch options.format {
         case .table: emit(ResultRendering.table(records))
         case .json: emit(ResultRendering.json(records))
@@ -67,26 +75,30 @@ extension CompareCommand {
     func compareStudy() throws {
         let records = try options.run()
         guard let reference = records.first?.configuration else { return }
-        struct Key: Hashable { var model: String; var seq: Int; var scope: String }
+        struct Key: Hashable { var model: String; var seq: Int; var scope: String; var batch: Int; var dataset: String }
+        let serving = records.contains { $0.serving != nil }
         var byPoint: [Key: [String: ResultRecord]] = [:]
         var order: [Key] = []
         var others: [String] = []
         for r in records {
-            let key = Key(model: r.model ?? "-", seq: r.shape.kvLen, scope: r.scope)
+            let key = Key(model: r.model ?? "-", seq: r.serving == nil ? r.shape.kvLen : 0, scope: r.scope, batch: r.shape.batch,
+                          dataset: r.serving?.dataset ?? "-")
             if byPoint[key] == nil { order.append(key) }
             byPoint[key, default: [:]][r.configuration ?? "-"] = r
             if let c = r.configuration, c != reference, !others.contains(c) { others.append(c) }
         }
-        var headers = ["model", "seq", "scope"]
+        var headers = serving ? ["model", "batch", "dataset", "scope"] : ["model", "seq", "scope"]
         for o in others { headers += ["speedup vs \(o)", "energy vs \(o)"] }
-        headers.append("\(reference) pe util")
+        headers.append("\(reference) \(serving ? "utilization" : "pe util")")
         var table = TextTable(headers: headers)
         var json: [JSONValue] = []
         var sums: [String: (speedup: Double, energy: Double, n: Double)] = [:]
         for key in order {
             guard let point = byPoint[key], let ref = point[reference] else { continue }
-            var row = [key.model, String(key.seq), key.scope]
-            var object: [String: JSONValue] = ["model": .string(key.model), "seq": .number(Double(key.seq)), "scope": .string(key.scope)]
+            var row = serving ? [key.model, String(key.batch), key.dataset, key.scope] : [key.model, String(key.seq), key.scope]
+            var object: [String: JSONValue] = ["model": .string(key.model), "scope": .string(key.scope)]
+            if serving { object["batch"] = .number(Double(key.batch)); object["dataset"] = .string(key.dataset) }
+            else { object["seq"] = .number(Double(key.seq)) }
             for o in others {
                 guard let other = point[o] else { row += ["-", "-"]; continue }
                 let speedup = other.result.latencySeconds / max(ref.result.latencySeconds, 1e-300)

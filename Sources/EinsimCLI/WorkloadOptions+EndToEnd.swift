@@ -5,6 +5,12 @@ import Einsim
 enum Scope: String, CaseIterable, ExpressibleByArgument {
     case attention
     case endToEnd = "end-to-end"
+    case serving
+}
+
+/// The engines behind the one protocol.
+enum EngineKind: String, CaseIterable {
+    case roofline, cycle
 }
 
 extension WorkloadOptions {

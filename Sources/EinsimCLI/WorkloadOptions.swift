@@ -27,10 +27,18 @@ struct WorkloadOptions: ParsableArguments {
     @Option(help: "Seed of the random search (default 1).") var seed: UInt64 = 1
     @Option(help: "Candidates the random search draws (default 100000).") var samples: Int = 100_000
     @Option(name: .customLong("time-limit"), help: "Seconds the mapper may search before returning its best so far (default 60).") var timeLimit: Double = 60
-    @Option(help: "roofline (cycle not yet available).") var engine: String = "roofline"
+    @Option(help: "roofline or cycle (event-driven tasks on units, buses and PIM banks; DRAM/PIM at command level). Default: roofline, cycle for --scope serving.")
+    var engine: String?
+    @Option(help: "Request dataset of --scope serving: sharegpt or alpaca (default sharegpt).") var dataset: String?
+    @Option(name: .customLong("tensor-parallel"), help: "Devices each layer is split over with --scope serving (default: the model's published parallelism).")
+    var tensorParallel: Int?
+    @Option(name: .customLong("pipeline-parallel"), help: "Pipeline stages with --scope serving (default: the model's published parallelism).")
+    var pipelineParallel: Int?
+    @Option(help: "Write the cycle engine's schedule to FILE.json in the Chrome trace event format (Perfetto, chrome://tracing).")
+    var trace: String?
     @Option(help: "latency, energy or edp (default latency).") var objective: Objective?
     @Option(help: "table, json, csv or markdown.") var format: OutputFormat = .table
-    @Option(help: "attention (one attention call) or end-to-end (a model's layers x block; needs --model).") var scope: Scope = .attention
+    @Option(help: "attention (one attention call), end-to-end (a model's layers x block; needs --model) or serving (batched decoding of --model: tokens/s and energy per token).") var scope: Scope = .attention
     @Option(help: "Repetitions of the whole model with --scope end-to-end (DiT denoising steps); default 1.") var steps: Int?
 
     /// The GPU kernel preset `--mapping` names (nil when none is given or it names a spatial mapping).
@@ -151,10 +159,22 @@ struct WorkloadOptions: ParsableArguments {
         try (variants.isEmpty ? ["dense"] : variants).map(VariantSpec.parse)
     }
 
+    /// The engine the flags ask for (roofline unless given; cycle for --scope serving).
+    func resolvedEngine() throws -> EngineKind {
+        guard let engine else { return scope == .serving ? .cycle : .roofline }
+        guard let kind = EngineKind(rawValue: engine) else {
+            throw SimpleInputError("unknown engine '\(engine.prefix(40))'", suggestion: Suggestions.didYouMean(engine, in: EngineKind.allCases.map(\.rawValue)) ?? "use roofline or cycle")
+        }
+        return kind
+    }
+
     func validateEngine() throws {
-        guard engine == "roofline" else {
-            if engine == "cycle" { throw SimulationError.unsupported("the cycle engine is not built yet; use --engine roofline") }
-            throw SimpleInputError("unknown engine '\(engine)'", suggestion: Suggestions.didYouMean(engine, in: ["roofline", "cycle"]) ?? "use roofline")
+        let kind = try resolvedEngine()
+        if kind == .cycle, scope == .endToEnd {
+            throw SimpleInputError("--engine cycle with --scope end-to-end is not built", suggestion: "use --scope serving for decoding on the cycle engine, or --engine roofline")
+        }
+        if trace != nil, kind != .cycle {
+            throw SimpleInputError("--trace writes the cycle engine's schedule", suggestion: "add --engine cycle")
         }
     }
 
@@ -186,6 +206,10 @@ struct WorkloadOptions: ParsableArguments {
         }
         try validateEngine()
         if scope == .endToEnd { return try runEndToEnd(profileTransform: profileTransform) }
+        if scope == .serving { return try runServing(profileTransform: profileTransform) }
+        for flag in [("dataset", dataset != nil), ("tensor-parallel", tensorParallel != nil), ("pipeline-parallel", pipelineParallel != nil)] where flag.1 {
+            throw SimpleInputError("--\(flag.0) applies to --scope serving", suggestion: "add --scope serving --model NAME --batch N")
+        }
         if steps != nil { throw SimpleInputError("--steps applies to --scope end-to-end", suggestion: "add --scope end-to-end --model NAME") }
         let (model, phase, base) = try workload()
         try base.validate()
@@ -250,22 +274,29 @@ extension WorkloadOptions {
         let seqs = file.seqs.isEmpty ? [base.seq].compactMap { $0 } : file.seqs
         let scopes = try (file.scopes.isEmpty ? [base.scope.rawValue] : file.scopes).map { name -> Scope in
             guard let scope = Scope(rawValue: name) else {
-                throw SimpleInputError("<scopes>: unknown scope '\(name.prefix(40))'", suggestion: "attention or end-to-end")
+                throw SimpleInputError("<scopes>: unknown scope '\(name.prefix(40))'", suggestion: "attention, end-to-end or serving")
             }
             return scope
         }
+        for dataset in file.datasets { _ = try ServingDataset.named(dataset) }
+        let batches = file.batches.isEmpty ? [base.batch] : file.batches.map(Optional.some)
+        let datasets = file.datasets.isEmpty ? [base.dataset] : file.datasets.map(Optional.some)
         var records: [ResultRecord] = []
         for model in models {
             for seq in seqs.isEmpty ? [nil] : seqs.map(Optional.some) {
                 for scope in scopes {
-                    for configuration in file.configurations {
-                        var o = base
-                        o.model = model; o.seq = seq; o.scope = scope
-                        o.hardware = [configuration.hardware]
-                        if let m = configuration.mapping { o.mappingName = m }
-                        for var record in try o.run(profileTransform: profileTransform) {
-                            record.configuration = configuration.name
-                            records.append(record)
+                    for batch in batches {
+                        for dataset in datasets {
+                            for configuration in file.configurations {
+                                var o = base
+                                o.model = model; o.seq = seq; o.scope = scope; o.batch = batch; o.dataset = dataset
+                                o.hardware = [configuration.hardware]
+                                if let m = configuration.mapping { o.mappingName = m }
+                                for var record in try o.run(profileTransform: profileTransform) {
+                                    record.configuration = configuration.name
+                                    records.append(record)
+                                }
+                            }
                         }
                     }
                 }

@@ -16,6 +16,24 @@ public struct ResultRecord: Sendable {
     public var attentionShare: Double? = nil
     /// The named configuration of a comparison (e.g. `fusemax`, `flat`, `unfused`; JSON `configuration`).
     public var configuration: String? = nil
+    /// Batched-decoding figures (`--scope serving`).
+    public var serving: Serving? = nil
+    /// The cycle engine's schedule, when it ran (written by `--trace`).
+    public var trace: ChromeTrace? = nil
+
+    /// Throughput and energy per token of batched decoding, with the deployment that gave them.
+    public struct Serving: Sendable, Hashable {
+        public var tokensPerSecond: Double
+        public var joulesPerToken: Double
+        public var dataset: String
+        public var tensorParallel: Int
+        public var pipelineParallel: Int
+
+        public init(tokensPerSecond: Double, joulesPerToken: Double, dataset: String, tensorParallel: Int, pipelineParallel: Int) {
+            self.tokensPerSecond = tokensPerSecond; self.joulesPerToken = joulesPerToken; self.dataset = dataset
+            self.tensorParallel = tensorParallel; self.pipelineParallel = pipelineParallel
+        }
+    }
 
     public init(result: SimulationResult, variant: String, model: String?, phase: String, scope: String, shape: AttentionShape) {
         self.result = result; self.variant = variant; self.model = model; self.phase = phase; self.scope = scope; self.shape = shape
@@ -48,6 +66,13 @@ public struct ResultRecord: Sendable {
                                                             "dynamic_energy_j": num($0.dynamicJoules), "utilization": num($0.utilization)]) })
         if let share = attentionShare { object["attention_share"] = num(share) }
         if let configuration { object["configuration"] = .string(configuration) }
+        if let serving {
+            object["throughput_tokens_per_s"] = num(serving.tokensPerSecond)
+            object["energy_per_token_j"] = num(serving.joulesPerToken)
+            object["dataset"] = .string(serving.dataset)
+            object["tensor_parallel"] = num(Double(serving.tensorParallel))
+            object["pipeline_parallel"] = num(Double(serving.pipelineParallel))
+        }
         if let m = r.mapper {
             object["mapper"] = .object([
                 "candidates_evaluated": num(m.evaluated), "pruned": num(m.pruned),
@@ -74,8 +99,21 @@ public enum ResultRendering {
     }
 
     public static func table(_ records: [ResultRecord]) -> String {
+        if !records.isEmpty, records.allSatisfy({ $0.serving != nil }) { return servingTable(records) }
         var t = TextTable(headers: columns)
         for r in records { t.add(cells(r)) }
+        return t.rendered
+    }
+
+    /// Batched decoding: throughput, energy per token and what bounds each system.
+    static func servingTable(_ records: [ResultRecord]) -> String {
+        var t = TextTable(headers: ["hardware", "mapping", "model", "batch", "dataset", "TP x PP", "tokens/s", "J/token", "token latency", "bound", "utilization"])
+        for r in records {
+            guard let s = r.serving else { continue }
+            let util = r.result.utilization.sorted { $0.key < $1.key }.map { "\($0.key) \(Format.fixed($0.value, 2))" }.joined(separator: ", ")
+            t.add([r.result.hardware, r.result.kernel, r.model ?? "-", String(r.shape.batch), s.dataset, "\(s.tensorParallel) x \(s.pipelineParallel)",
+                   Format.fixed(s.tokensPerSecond, 0), Format.joules(s.joulesPerToken), Format.seconds(r.result.latencySeconds), r.result.bound, util])
+        }
         return t.rendered
     }
 

@@ -209,7 +209,8 @@ public struct GPUMachine: Sendable {
         combineFixedSeconds = fixedParts
         // A parameter the GPU model does not read is a typo or a stale name: say so.
         var known: Set<String> = ["l2-resident-fraction", "max-thread-blocks-per-sm", "max-threads-per-sm",
-                                  "padding-mac-energy-fraction", "register-headroom", "minimum-clock", "gather-overhead"]
+                                  "padding-mac-energy-fraction", "register-headroom", "minimum-clock", "gather-overhead",
+                                  "interconnect-bandwidth"]
         for preset in KernelPreset.allCases where preset != .auto {
             known.insert("\(preset.rawValue).combine-step"); known.insert("\(preset.rawValue).combine-fixed")
         }

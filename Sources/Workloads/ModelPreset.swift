@@ -48,6 +48,8 @@ public struct ModelPreset: Sendable, Hashable {
         .init(name: "gpt-3-2.7b", layers: 32, dModel: 2560, heads: 32, kvHeads: 32, headDim: 80, ffn: 10240, causal: true, source: "Brown et al. 2020, Table 2.1"),
         .init(name: "gpt-3-6.7b", layers: 32, dModel: 4096, heads: 32, kvHeads: 32, headDim: 128, ffn: 16384, causal: true, source: "Brown et al. 2020, Table 2.1"),
         .init(name: "gpt-3-13b", layers: 40, dModel: 5120, heads: 40, kvHeads: 40, headDim: 128, ffn: 20480, causal: true, source: "Brown et al. 2020, Table 2.1"),
+        .init(name: "gpt-3-30b", layers: 48, dModel: 7168, heads: 56, kvHeads: 56, headDim: 128, ffn: 28672, causal: true,
+              source: "NeuPIMs workloads (pim.md: 56 heads, d=7168); 48 layers and FFN 4d as OPT-30B (lead: pim.md gives no layer count)"),
         .init(name: "gpt-3-175b", layers: 96, dModel: 12288, heads: 96, kvHeads: 96, headDim: 128, ffn: 49152, causal: true, source: "Brown et al. 2020"),
         .init(name: "wan2.1-1.3b", layers: 30, dModel: 1536, heads: 12, kvHeads: 12, headDim: 128, ffn: 8960, causal: false, source: "Wan2.1 (480p, 81 frames ≈ 32,760 tokens; cross-attention to 512 text tokens)",
               crossAttentionTokens: 512, referenceTokens: 32760),

@@ -119,6 +119,23 @@ public struct DRAMCommandTiming: Sendable {
         return last
     }
 
+    /// `count` whole GEMVs back to back on ONE bus (a channel or pseudo-channel): each places its
+    /// tiles in order, a GWRITE before the tiles listed in ``PIMGEMV/gwriteBeforeTile``.
+    /// The time is the bus's last READRES issue.
+    public func pimGEMVsOnOneBus(_ gemv: PIMGEMV, count: Int, refresh: Bool = true, recording: Bool = false) -> DRAMTimingResult {
+        let run = runUnits(max(0, count), refresh: refresh, recording: recording, extrapolate: true, phasePeriod: 1) { channel, _ in
+            var last = channel.pimSequencer
+            for (index, tile) in gemv.tiles.enumerated() {
+                var t = tile
+                t.gwrite = gemv.gwriteBeforeTile.contains(index)
+                last = placeTile(t, on: &channel)
+            }
+            return last
+        } finish: { channel in channel.lastReadres }
+        return DRAMTimingResult(cycles: run.cycles, seconds: run.cycles * dram.tCKSeconds, counts: run.counts,
+                                energyJoules: run.counts.energy(dram: dram, pim: pim), simulatedUnits: run.simulated, log: run.log)
+    }
+
     /// GWRITE latency of one query broadcast: (tCCD_S + tCCD_L) × bursts (pim.md).
     public var gwriteCycles: Double { (parameters.tCCD_S + parameters.tCCD_L) * parameters.gwriteBursts }
 

@@ -1,0 +1,110 @@
+import HardwareModel
+
+/// What one attention phase (all requests' Q·Kᵀ, or all their P·V) costs on a PIM memory.
+public struct PIMPhaseCost: Sendable, Hashable {
+    /// Time of the busiest bus (the phase ends when its last READRES has issued).
+    public var seconds: Double
+    /// Mean bus time over the buses (seconds / mean = the load imbalance).
+    public var meanBusSeconds: Double
+    public var energyJoules: Double
+    public var counts: DRAMCommandCounts
+    /// Bytes of the KV cache the banks read internally.
+    public var internalBytes: Double
+
+    public init(seconds: Double = 0, meanBusSeconds: Double = 0, energyJoules: Double = 0, counts: DRAMCommandCounts = .init(), internalBytes: Double = 0) {
+        self.seconds = seconds; self.meanBusSeconds = meanBusSeconds; self.energyJoules = energyJoules
+        self.counts = counts; self.internalBytes = internalBytes
+    }
+
+    /// Busiest bus over the mean (1 = perfectly balanced).
+    public var imbalance: Double { meanBusSeconds > 0 ? seconds / meanBusSeconds : 1 }
+}
+
+/// Places decode attention on the banks of a PIM memory and times it at command level.
+///
+/// Mapping (NeuPIMs, pim.md): each request's KV cache lives on one bus (all of its heads on this
+/// device); requests are placed by greedy min-load bin packing (longest first, onto the bus with
+/// the least command-timed work so far; ties to the lower bus). Each head's Q·Kᵀ and P·V is a
+/// ``PIMGEMV`` (GWRITE of the vector, tiles of G_ACT/COMP/READRES), timed on a bus by
+/// ``DRAMCommandTiming/pimGEMVsOnOneBus(_:count:refresh:recording:)`` — tFAW, tRCD, tRP, refresh
+/// and, with one row buffer, the closing of normal rows all apply there. A bus's time is the sum
+/// of its requests' command streams (each request's heads timed as one stream; the overlap of one
+/// request's last tile with the next request's first is ignored: at most one tile per request).
+public struct PIMAttentionMapper: Sendable {
+    public let timing: DRAMCommandTiming
+    public let pim: PIMOrganization
+    /// Buses across every instance of the memory (stacks × channels × pseudo-channels).
+    public let buses: Int
+
+    public init(dram: DRAMOrganization, pim: PIMOrganization, instances: Int = 1) throws {
+        timing = try DRAMCommandTiming(dram: dram, pim: pim)
+        self.pim = pim
+        buses = max(1, dram.independentBuses * max(1, instances))
+    }
+
+    /// Memoized command-level time of `heads` GEMVs of one layout on one bus.
+    final class Cache: @unchecked Sendable {
+        var results: [Key: DRAMTimingResult] = [:]
+        struct Key: Hashable { var gemv: PIMGEMV; var count: Int }
+    }
+
+    /// The placement of requests (by index) onto buses for the given context lengths.
+    public func placement(contexts: [Int], heads: Int, headDim: Int, valueDim: Int, bytesPerElement: Double) -> [Int] {
+        let cache = Cache()
+        let work = contexts.map { length in
+            requestSeconds(.scores, tokens: length, heads: heads, dimension: headDim, bytes: bytesPerElement, cache: cache).seconds
+                + requestSeconds(.values, tokens: length, heads: heads, dimension: valueDim, bytes: bytesPerElement, cache: cache).seconds
+        }
+        return place(work: work)
+    }
+
+    /// Greedy longest-first placement; returns the bus of each request.
+    func place(work: [Double]) -> [Int] {
+        var load = [Double](repeating: 0, count: buses)
+        var bus = [Int](repeating: 0, count: work.count)
+        let order = work.indices.sorted { work[$0] != work[$1] ? work[$0] > work[$1] : $0 < $1 }
+        for request in order {
+            var best = 0
+            for b in 1..<buses where load[b] < load[best] { best = b }
+            bus[request] = best
+            load[best] += work[request]
+        }
+        return bus
+    }
+
+    /// Costs of the Q·Kᵀ phase and the P·V phase of the requests `contexts` (their KV lengths),
+    /// with `heads` heads of this device each, placed by ``placement``.
+    public func cost(contexts: [Int], heads: Int, headDim: Int, valueDim: Int, bytesPerElement: Double) -> (scores: PIMPhaseCost, values: PIMPhaseCost) {
+        let cache = Cache()
+        func perRequest(_ product: PIMGEMV.Product, _ dimension: Int) -> [DRAMTimingResult] {
+            contexts.map { requestSeconds(product, tokens: $0, heads: heads, dimension: dimension, bytes: bytesPerElement, cache: cache) }
+        }
+        let scores = perRequest(.scores, headDim), values = perRequest(.values, valueDim)
+        let bus = place(work: zip(scores, values).map { $0.seconds + $1.seconds })
+        func phase(_ results: [DRAMTimingResult], dimension: Int) -> PIMPhaseCost {
+            var perBus = [Double](repeating: 0, count: buses)
+            var cost = PIMPhaseCost()
+            for (request, r) in results.enumerated() {
+                perBus[bus[request]] += r.seconds
+                cost.energyJoules += r.energyJoules
+                cost.counts.add(r.counts)
+                cost.internalBytes += Double(contexts[request]) * Double(dimension) * Double(heads) * bytesPerElement
+            }
+            // Under a power cap only a fraction of the units compute at once (AttAcc: 9/16).
+            let cap = pim.powerCapFraction > 0 && pim.powerCapFraction < 1 ? pim.powerCapFraction : 1
+            cost.seconds = (perBus.max() ?? 0) / cap
+            cost.meanBusSeconds = perBus.reduce(0, +) / Double(buses) / cap
+            return cost
+        }
+        return (phase(scores, dimension: headDim), phase(values, dimension: valueDim))
+    }
+
+    private func requestSeconds(_ product: PIMGEMV.Product, tokens: Int, heads: Int, dimension: Int, bytes: Double, cache: Cache) -> DRAMTimingResult {
+        let gemv = PIMGEMV.layout(product, tokens: tokens, dimension: dimension, bytesPerElement: bytes, dram: timing.dram, pim: pim)
+        let key = Cache.Key(gemv: gemv, count: heads)
+        if let hit = cache.results[key] { return hit }
+        let r = timing.pimGEMVsOnOneBus(gemv, count: heads)
+        cache.results[key] = r
+        return r
+    }
+}
