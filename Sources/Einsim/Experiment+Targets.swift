@@ -51,7 +51,8 @@ extension Experiment {
         }
         let space = SpatialMapspace(problem: problem, preset: preset)
         let outcome = try SpatialSearch.best(space, name: mapping, options: search)
-        var result = SpatialCostModel(problem: problem).result(outcome.plan, label: mapping)
+        var result = try Experiment.evaluate(.spatial(problem: problem, plan: outcome.plan))
+        result.kernel = mapping
         result.mapper = MapperStatistics(evaluated: outcome.evaluated, pruned: outcome.pruned, infeasible: outcome.infeasible,
                                          seconds: outcome.seconds, mapspaceSize: outcome.mapspaceSize, stoppedEarly: outcome.stoppedEarly)
         let infeasible = outcome.infeasible.sorted { $0.key < $1.key }.map { "\(Int($0.value)) overflow \($0.key)" }

@@ -4,6 +4,11 @@ import Mapper
 import Simulator
 
 /// The library façade: one call per question a user asks.
+/// The engines behind the one protocol.
+public enum EngineChoice: String, Sendable, Hashable, CaseIterable {
+    case roofline, cycle
+}
+
 public enum Experiment {
     /// Simulates one attention call with a preset (or the mapper's search for `.auto`).
     public static func simulateAttention(shape: AttentionShape, preset: KernelPreset, machine: GPUMachine,
@@ -13,16 +18,26 @@ public enum Experiment {
             ?? AttentionAlgorithm.closedFormOnePass(shape: shape)
         try checkFits(RooflineEngine.compulsoryBytes(algorithm.tensors, shape: shape, elementBytes: 2),
                       capacity: machine.dramCapacity, machine: machine.name)
-        let engine = RooflineEngine()
         if preset != .auto {
             let mapping = try presetMapping(preset, shape: shape, machine: machine)
-            return engine.evaluate(shape: shape, algorithm: algorithm, mapping: mapping, machine: machine)
+            return try evaluate(.gpuAttention(shape: shape, algorithm: algorithm, mapping: mapping, machine: machine, elementBytes: 2))
         }
         let search = MappingSearch.best(shape: shape, algorithm: algorithm, machine: machine, objective: objective)
         guard search.seconds.isFinite else {
             throw SimulationError.unsupported("no attention mapping fits '\(machine.name)' (every preset and searched tile shape needs a matrix path, shared memory or registers the machine lacks)")
         }
-        return engine.evaluate(shape: shape, algorithm: algorithm, mapping: search.mapping, machine: machine)
+        return try evaluate(.gpuAttention(shape: shape, algorithm: algorithm, mapping: search.mapping, machine: machine, elementBytes: 2))
+    }
+
+    /// The engine that evaluates mapped work in this task (`einsim --engine`); roofline by default.
+    @TaskLocal public static var engine: EngineChoice = .roofline
+
+    /// Evaluates `work` with the task's engine.
+    public static func evaluate(_ work: MappedWork) throws -> SimulationResult {
+        switch engine {
+        case .roofline: return try RooflineEngine().evaluate(work)
+        case .cycle: return try CycleEngine().evaluate(work)
+        }
     }
 
     /// Refuses a call whose inputs and outputs do not fit the machine's main memory.

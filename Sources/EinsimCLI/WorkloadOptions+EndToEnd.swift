@@ -8,10 +8,7 @@ enum Scope: String, CaseIterable, ExpressibleByArgument {
     case serving
 }
 
-/// The engines behind the one protocol.
-enum EngineKind: String, CaseIterable {
-    case roofline, cycle
-}
+typealias EngineKind = EngineChoice
 
 extension WorkloadOptions {
     /// Runs every (hardware × variant) combination over the model's layers × block × steps.

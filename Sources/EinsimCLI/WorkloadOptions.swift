@@ -210,6 +210,17 @@ struct WorkloadOptions: ParsableArguments {
         for flag in [("dataset", dataset != nil), ("tensor-parallel", tensorParallel != nil), ("pipeline-parallel", pipelineParallel != nil)] where flag.1 {
             throw SimpleInputError("--\(flag.0) applies to --scope serving", suggestion: "add --scope serving --model NAME --batch N")
         }
+        let choice = try resolvedEngine()
+        let records = try Experiment.$engine.withValue(choice) { try runAttention(profileTransform: profileTransform) }
+        // Never a silent fallback: a path the cycle engine does not cover yet is refused.
+        if choice == .cycle, let other = records.first(where: { $0.result.engine != "cycle" }) {
+            throw SimulationError.unsupported("the cycle engine does not run variant '\(other.variant)' on '\(other.result.hardware)' yet (predictor, token-selection, algebra and precision variants run on the roofline engine); use --engine roofline")
+        }
+        return records
+    }
+
+    /// One attention call on every (hardware × variant), with the task's engine.
+    func runAttention(profileTransform: (HardwareProfile) throws -> HardwareProfile) throws -> [ResultRecord] {
         if steps != nil { throw SimpleInputError("--steps applies to --scope end-to-end", suggestion: "add --scope end-to-end --model NAME") }
         let (model, phase, base) = try workload()
         try base.validate()

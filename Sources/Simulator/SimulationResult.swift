@@ -73,6 +73,8 @@ public struct SimulationResult: Sendable, Hashable {
 
     /// How the mapper found the mapping (searched results only).
     public var mapper: MapperStatistics?
+    /// The cycle engine's schedule (its first iterations), for `--trace`; nil from the roofline engine.
+    public var trace: ChromeTrace?
 
     /// Achieved FLOP/s.
     public var achievedFLOPS: Double { latencySeconds > 0 ? flops / latencySeconds : 0 }

@@ -53,8 +53,14 @@ import Testing
         #expect(CLI.run(arguments).status == 2, "\(arguments)")
     }
 
-    @Test func cycleEngineIsReportedAsNotAvailable() {
-        #expect(CLI.run(["simulate", "--heads", "32", "--q-len", "4096", "--head-dim", "128", "--engine", "cycle"]).status == 1)
+    @Test func cycleEngineRunsAndRefusesWhatItDoesNotCover() {
+        let (status, out) = CLI.run(["simulate", "--heads", "32", "--q-len", "4096", "--head-dim", "128", "--engine", "cycle", "--format", "json"])
+        #expect(status == 0 && out.contains("\"engine\":\"cycle\""), "\(out.prefix(300))")
+        // Predictor variants are roofline-only for now: refused, not silently run on the roofline.
+        #expect(CLI.run(["simulate", "--heads", "32", "--q-len", "4096", "--head-dim", "128", "--engine", "cycle",
+                         "--variant", "top-k:keep=4,block=128"]).status == 1)
+        #expect(CLI.run(["simulate", "--heads", "32", "--q-len", "4096", "--head-dim", "128", "--engine", "warp"]).status == 2)
+        #expect(CLI.run(["simulate", "--heads", "32", "--q-len", "4096", "--head-dim", "128", "--trace", "/tmp/x.json"]).status == 2)
     }
 
     @Test func accuracyJSONKeepsEveryRowInOrder() throws {

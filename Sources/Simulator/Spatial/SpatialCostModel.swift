@@ -132,6 +132,16 @@ public struct SpatialCostModel: Sendable {
             public var dramBytes: Double
             public var bufferNeeded: Double
             public var bound: String
+            /// What the cycle engine needs to unroll the group's loop: per-Einsum unit and busy
+            /// time (in cascade order), the memory times, the iterations of the pipelined loop
+            /// and the fixed launch time.
+            public var stages: [(einsum: String, unit: String, seconds: Double)] = []
+            public var dramSeconds: Double = 0
+            public var bufferSeconds: Double = 0
+            public var inBankSeconds: Double = 0
+            public var iterations: Double = 1
+            public var pipelined: Bool = true
+            public var launchSeconds: Double = 0
         }
         public struct EinsumCost: Sendable {
             public var name: String
@@ -211,6 +221,7 @@ public struct SpatialCostModel: Sendable {
         let members = group.einsums
         do {
             var busy = (0..<unitCount).map { _ in 0.0 }
+            var stages: [(einsum: String, unit: String, seconds: Double)] = []
             var energy = 0.0
             var dramRead = 0.0, dramWrite = 0.0, inBank = 0.0, buffer = 0.0
             var passMask: UInt64 = 0
@@ -236,6 +247,8 @@ public struct SpatialCostModel: Sendable {
                 if detail {
                     c.einsums.append(.init(name: einsums[i].name, unit: units[u].name, seconds: t + lentSeconds[idx],
                                            joules: joules[idx], utilization: util))
+                    stages.append((einsums[i].name, units[u].name, t))
+                    if lu >= 0 { stages.append((einsums[i].name + " (lent)", units[lu].name, lentSeconds[idx])) }
                 }
             }
             // Traffic and capacity.
@@ -361,7 +374,12 @@ public struct SpatialCostModel: Sendable {
             c.inBankBytes += inBank
             c.bufferBytes += buffer
             if detail {
-                c.groups.append(.init(seconds: seconds, joules: energy, dramBytes: dram, bufferNeeded: needed, bound: bound))
+                var detailGroup = Cost.Group(seconds: seconds, joules: energy, dramBytes: dram, bufferNeeded: needed, bound: bound)
+                detailGroup.stages = stages
+                detailGroup.dramSeconds = dramT; detailGroup.bufferSeconds = bufferT; detailGroup.inBankSeconds = inBankT
+                detailGroup.iterations = iterations; detailGroup.pipelined = plan.schedule == .pipelined
+                detailGroup.launchSeconds = launch
+                c.groups.append(detailGroup)
                 for u in 0..<unitCount where busy[u] > 0 { c.resources[units[u].name, default: 0] += busy[u] }
                 c.resources[problem.machine.mainMemory.name, default: 0] += dramT
                 if inBankT > 0 { c.resources[problem.machine.mainMemory.name + " (in-bank)", default: 0] += inBankT }

@@ -1,0 +1,160 @@
+import EinsimCore
+import HardwareModel
+import Mapper
+import Workloads
+
+/// The cycle-level engine: the mapping's tiles become tasks on the machine's resources and an
+/// event-driven scheduler places them (``LoopScheduler``: the loop of tiles is scheduled until it
+/// repeats, then extrapolated exactly).
+///
+/// - GPU kernels: each thread block's loop over its key tiles, wave by wave: a tile's loads on the
+///   memory system (`hbm`), its matrix and softmax work on the SMs (`sms`), a buffer of two tiles
+///   (the kernels' double-buffered shared-memory stages), so loads run ahead of compute by at most
+///   one tile. The kernel's fixed part (launch, first-load latency, combine chain) precedes it.
+/// - Spatial arrays, NPUs and PIM: each fusion group's pipelined loop: per iteration the DRAM (or
+///   in-bank) reads, the buffer traffic and every Einsum on its bound unit in cascade order, each
+///   after its producer; iterations overlap on different units (the pipelined schedule) or run
+///   one after another (the sequential one); two iterations of operands are buffered.
+///
+/// In the throughput-bound limit the period is the busiest resource's time per tile, so the
+/// result tends to the roofline engine's; what the roofline cannot see shows up for short loops:
+/// pipeline fill and drain, loads that cannot hide behind compute, serialized dependences.
+/// Energy is the roofline engine's dynamic energy (the same work) plus idle power over the
+/// cycle engine's latency.
+public struct CycleEngine: Engine, Sendable {
+    public var name: String { "cycle" }
+    /// Iterations scheduled before the steady state is extrapolated.
+    public var window: Int
+
+    public init(window: Int = 16) { self.window = window }
+
+    public func evaluate(_ work: MappedWork) throws -> SimulationResult {
+        switch work {
+        case let .gpuAttention(shape, algorithm, mapping, machine, elementBytes):
+            return try gpu(shape: shape, algorithm: algorithm, mapping: mapping, machine: machine, elementBytes: elementBytes)
+        case let .spatial(problem, plan):
+            return try spatial(problem: problem, plan: plan)
+        }
+    }
+
+    // MARK: GPU
+
+    func gpu(shape: AttentionShape, algorithm: AttentionAlgorithm, mapping: AttentionMapping, machine: GPUMachine,
+             elementBytes: Double) throws -> SimulationResult {
+        let roofline = RooflineEngine()
+        var result = roofline.evaluate(shape: shape, algorithm: algorithm, mapping: mapping, machine: machine, elementBytes: elementBytes)
+        let kernels = roofline.attentionKernels(shape: shape, algorithm: algorithm, mapping: mapping, machine: machine, elementBytes: elementBytes)
+        let ratio = result.clockRatio
+        var latency = 0.0
+        var trace = ChromeTrace()
+        var breakdown: [SimulationResult.KernelBreakdown] = []
+        for (index, kernel) in kernels.enumerated() {
+            // The main kernel loops over key tiles; pass and combine kernels stream once.
+            let keyTiles = index == 0 && mapping.blockKV > 0
+                ? Double((shape.kvLen + mapping.splits * mapping.blockKV - 1) / max(1, mapping.splits * mapping.blockKV)) : 1
+            let waves = index == 0 ? (Double(max(1, mapping.threadBlocks)) / Double(max(1, machine.processors))).rounded(.up) : 1
+            let iterations = max(1, keyTiles * waves)
+            var body = LoopBody()
+            let memory = body.addResource("hbm"), sms = body.addResource("sms")
+            let load = body.addTask("\(kernel.name) tile loads", on: memory, duration: kernel.memorySeconds / iterations)
+            let compute = body.addTask("\(kernel.name) tile compute", on: sms, duration: kernel.computeSeconds / ratio / iterations,
+                                       after: [LoopDependency(task: load)])
+            body.addBuffer(producer: load, consumer: compute, depth: 2)
+            let schedule = try scheduled(body, iterations: iterations)
+            let seconds = kernel.fixedSeconds + schedule.makespan
+            if trace.events.count < 4096 {
+                let offset = latency + kernel.fixedSeconds
+                let problem = body.unrolled(schedule.scheduledIterations)
+                for (t, task) in problem.tasks.enumerated() {
+                    let track = trace.track(process: machine.name, thread: body.resources[task.resource].name)
+                    trace.add(.init(name: task.name, track: track, startSeconds: offset + schedule.window.start[t], durationSeconds: task.duration,
+                                    category: body.resources[task.resource].name))
+                }
+            }
+            latency += seconds
+            breakdown.append(.init(name: kernel.name, seconds: seconds, dynamicJoules: kernel.onChipEnergy + kernel.dramEnergy, dramBytes: kernel.dramBytes))
+        }
+        result.kernels = breakdown
+        return finished(result, latency: latency, idleWatts: machine.idleWatts, trace: trace)
+    }
+
+    // MARK: spatial
+
+    func spatial(problem: SpatialProblem, plan: SpatialPlan) throws -> SimulationResult {
+        let model = SpatialCostModel(problem: problem)
+        var result = model.result(plan, label: plan.name, engine: "cycle")
+        let cost = model.cost(plan, detail: true)
+        var latency = 0.0
+        var trace = ChromeTrace()
+        var breakdown = result.kernels
+        for (g, group) in cost.groups.enumerated() {
+            let iterations = max(1, min(group.iterations.rounded(.up), 1e15))
+            var body = LoopBody()
+            var resources: [String: Int] = [:]
+            func resource(_ name: String) -> Int {
+                if let r = resources[name] { return r }
+                let r = body.addResource(name); resources[name] = r; return r
+            }
+            let dram = body.addTask("DRAM reads", on: resource(problem.machine.mainMemory.name), duration: group.dramSeconds / iterations)
+            var previous = [dram]
+            var firstStage: Int?
+            if group.inBankSeconds > 0 {
+                previous.append(body.addTask("in-bank reads", on: resource(problem.machine.mainMemory.name + " (in-bank)"),
+                                             duration: group.inBankSeconds / iterations))
+            }
+            if group.bufferSeconds > 0, let buffer = problem.machine.onChipBuffer {
+                previous = [body.addTask("buffer traffic", on: resource(buffer.name), duration: group.bufferSeconds / iterations,
+                                         after: previous.map { LoopDependency(task: $0) })]
+            }
+            var pending: [Int] = []
+            for stage in group.stages {
+                let deps = previous.map { LoopDependency(task: $0) }
+                let t = body.addTask(stage.einsum, on: resource(stage.unit), duration: stage.seconds / iterations, after: deps)
+                if firstStage == nil { firstStage = t }
+                if stage.einsum.hasSuffix("(lent)") { pending.append(t) } else { previous = [t] + pending; pending = [] }
+            }
+            let last = previous.first ?? dram
+            if let first = firstStage {
+                body.addBuffer(producer: dram, consumer: first, depth: 2)
+                if !group.pipelined { body.tasks[first].dependencies.append(LoopDependency(task: last, distance: 1)) }
+            }
+            let schedule = try scheduled(body, iterations: iterations)
+            let seconds = group.launchSeconds + schedule.makespan
+            if trace.events.count < 4096 {
+                let problemWindow = body.unrolled(schedule.scheduledIterations)
+                for (t, task) in problemWindow.tasks.enumerated() {
+                    let track = trace.track(process: problem.machine.name, thread: body.resources[task.resource].name)
+                    trace.add(.init(name: "group \(g + 1): \(task.name)", track: track, startSeconds: latency + group.launchSeconds + schedule.window.start[t],
+                                    durationSeconds: task.duration, category: body.resources[task.resource].name))
+                }
+            }
+            latency += seconds
+            if breakdown.indices.contains(g) { breakdown[g].seconds = seconds }
+        }
+        result.kernels = breakdown
+        return finished(result, latency: latency, idleWatts: problem.machine.idleWatts, trace: trace)
+    }
+
+    // MARK: shared
+
+    private func scheduled(_ body: LoopBody, iterations: Double) throws -> LoopSchedule {
+        let n = Int(min(iterations, 4e15))
+        do { return try LoopScheduler.schedule(body, iterations: n, maxUnrolled: window) }
+        catch { throw SimulationError.unsupported("the cycle engine could not schedule the mapping: \(error)") }
+    }
+
+    private func finished(_ r: SimulationResult, latency: Double, idleWatts: Double, trace: ChromeTrace) -> SimulationResult {
+        var result = r
+        result.engine = "cycle"
+        result.latencySeconds = latency
+        result.staticJoules = idleWatts * latency
+        result.energyJoules = result.staticJoules + result.dynamicJoules
+        result.averagePowerWatts = latency > 0 ? result.energyJoules / latency : 0
+        // Utilization is busy time over the (longer) cycle-engine latency.
+        if r.latencySeconds > 0, latency > 0 {
+            result.utilization = r.utilization.mapValues { $0 * r.latencySeconds / latency }
+        }
+        result.trace = trace
+        return result
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+import HardwareModel
+@testable import Einsim
+@testable import Simulator
+import Workloads
+
+/// Batched decoding on NPU + PIM, GPU + PIM and the baselines (the cycle engine's serving model).
+@Suite("Serving: NeuPIMs, AttAcc and baselines")
+struct ServingTests {
+    static func serve(_ model: String, batch: Int, on hardware: String, _ organization: ServingOrganization,
+                      dataset: String = "sharegpt", subBatches: Int? = nil) throws -> ServingResult {
+        let workload = ServingWorkload(model: try ModelPreset.named(model), batch: batch, dataset: try ServingDataset.named(dataset))
+        return try ServingSimulation.simulate(workload, profile: try ProfileResolver.load(hardware), organization: organization, subBatches: subBatches)
+    }
+
+    @Test(arguments: [("nvidia-a100-sxm", ServingOrganization.gpuOnly), ("neupims", .npuOnly), ("newton-npu-pim", .npuPIM),
+                      ("neupims", .neupims), ("attacc", .attacc), ("attacc", .offload), ("attacc", .gpuOnly)])
+    func everyOrganizationRunsWithFiniteFigures(hardware: String, organization: ServingOrganization) throws {
+        let r = try Self.serve("gpt-3-13b", batch: 128, on: hardware, organization)
+        #expect(r.tokensPerSecond.isFinite && r.tokensPerSecond > 0)
+        #expect(r.joulesPerToken.isFinite && r.joulesPerToken > 0)
+        #expect(r.result.engine == "cycle")
+        // The iteration is no shorter than its busiest resource (the dependency-free bound).
+        #expect(r.result.latencySeconds >= r.result.rooflineSeconds * (1 - 1e-12))
+        for (name, u) in r.utilization { #expect(u >= 0 && u <= 1 + 1e-9, "\(name) \(u)") }
+    }
+
+    /// PIM runs attention at the banks' internal bandwidth: NPU + PIM beats NPU-only, whose KV
+    /// cache crosses the external bus (NeuPIMs: naive NPU+PIM ≈ 1.5× NPU-only on average).
+    @Test func pimAttentionBeatsTheNPUsExternalBus() throws {
+        let npu = try Self.serve("gpt-3-30b", batch: 256, on: "neupims", .npuOnly)
+        let pim = try Self.serve("gpt-3-30b", batch: 256, on: "newton-npu-pim", .npuPIM)
+        let ratio = pim.tokensPerSecond / npu.tokensPerSecond
+        #expect(ratio > 1.5 && ratio < 2.5, "\(ratio)")
+        // NPU utilization of NPU-only decoding is low (NeuPIMs: 28% on GPT3-30B at batch 256).
+        #expect(abs((npu.utilization["npu"] ?? 0) - 0.28) < 0.06, "\(npu.utilization)")
+    }
+
+    /// With one row buffer PIM commands and the NPU's weight reads take turns on the banks;
+    /// with two they proceed together. Interleaved sub-batches need the second row buffer.
+    @Test func dualRowBuffersLetInterleavedSubBatchesOverlap() throws {
+        let dual = try Self.serve("gpt-3-30b", batch: 512, on: "neupims", .neupims, subBatches: 2)
+        let blocked = try Self.serve("gpt-3-30b", batch: 512, on: "newton-npu-pim", .neupims, subBatches: 2)
+        #expect(dual.tokensPerSecond > blocked.tokensPerSecond * 1.05, "\(dual.tokensPerSecond) vs \(blocked.tokensPerSecond)")
+        // NPU utilization rises with interleaving (NeuPIMs: 28% → 65%).
+        let npuOnly = try Self.serve("gpt-3-30b", batch: 512, on: "neupims", .npuOnly)
+        #expect((dual.utilization["npu"] ?? 0) > 2 * (npuOnly.utilization["npu"] ?? 1))
+        // The trace shows NPU and PIM tasks overlapping in time.
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(dual.trace.json.utf8)) as? [String: Any])
+        let events = try #require(object["traceEvents"] as? [[String: Any]])
+        let names = Dictionary(uniqueKeysWithValues: events.filter { $0["name"] as? String == "thread_name" }
+            .compactMap { e -> (Int, String)? in
+                guard let tid = e["tid"] as? Int, let n = (e["args"] as? [String: Any])?["name"] as? String else { return nil }
+                return (tid, n)
+            })
+        func spans(_ track: String) -> [(Double, Double)] {
+            events.filter { $0["ph"] as? String == "X" && names[$0["tid"] as? Int ?? -1] == track }
+                .compactMap { e in (e["ts"] as? Double).flatMap { ts in (e["dur"] as? Double).map { (ts, ts + $0) } } }
+        }
+        let npu = spans("npu"), pim = spans("pim")
+        #expect(!npu.isEmpty && !pim.isEmpty)
+        #expect(pim.contains { p in npu.contains { n in n.0 < p.1 && p.0 < n.1 } }, "no NPU task overlaps a PIM task")
+    }
+
+    /// The mapper chooses the sub-batch count: never worse than either fixed choice.
+    @Test func neupimsChoosesItsSubBatchesByTiming() throws {
+        for batch in [64, 512] {
+            let chosen = try Self.serve("gpt-3-13b", batch: batch, on: "neupims", .neupims)
+            let one = try Self.serve("gpt-3-13b", batch: batch, on: "neupims", .neupims, subBatches: 1)
+            let two = try Self.serve("gpt-3-13b", batch: batch, on: "neupims", .neupims, subBatches: 2)
+            #expect(chosen.tokensPerSecond == max(one.tokensPerSecond, two.tokensPerSecond))
+        }
+    }
+
+    /// Requests are spread over the PIM buses by greedy min-load placement.
+    @Test func requestPlacementBalancesTheBuses() throws {
+        let r = try Self.serve("gpt-3-30b", batch: 256, on: "neupims", .npuPIM)
+        #expect(r.pimImbalance >= 1 && r.pimImbalance < 1.15, "\(r.pimImbalance)")
+        let profile = try ProfileResolver.load("neupims")
+        let mapper = try PIMAttentionMapper(dram: try #require(profile.dram), pim: try #require(profile.pim))
+        let bus = mapper.place(work: [5, 4, 3, 3, 2, 1])
+        #expect(bus.count == 6 && Set(bus).count == 6)   // fewer requests than buses: one each
+    }
+
+    /// Throughput grows with the batch while weights dominate; energy per token falls.
+    @Test func largerBatchesAmortizeTheWeights() throws {
+        var last: ServingResult?
+        for batch in [16, 64, 256] {
+            let r = try Self.serve("gpt-3-6.7b", batch: batch, on: "newton-npu-pim", .npuPIM)
+            if let last {
+                #expect(r.tokensPerSecond > last.tokensPerSecond)
+                #expect(r.joulesPerToken < last.joulesPerToken)
+            }
+            last = r
+        }
+    }
+
+    @Test func refusalsNameWhatWouldWork() throws {
+        #expect(throws: SimpleInputError.self) { try Self.serve("gpt-3-13b", batch: 64, on: "nvidia-a100-sxm", .neupims) }
+        #expect(throws: SimpleInputError.self) { try Self.serve("gpt-3-13b", batch: 64, on: "tpu-like-npu", .npuPIM) }
+        #expect(throws: SimulationError.self) { try Self.serve("gpt-3-13b", batch: 64, on: "fusemax", .npuOnly) }
+        var workload = ServingWorkload(model: try ModelPreset.named("gpt-3-13b"), batch: 64, dataset: try ServingDataset.named("alpaca"))
+        workload.parallelism = Parallelism(tensor: 3, pipeline: 1)
+        #expect(throws: SimpleInputError.self) { try workload.validate() }
+        #expect(throws: SimpleInputError.self) { try ServingDataset.named("sharegtp") }
+    }
+}
