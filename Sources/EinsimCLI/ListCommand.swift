@@ -49,9 +49,11 @@ struct ListCommand: ParsableCommand {
         let lines = profiles.map { profile in
             let padding = String(repeating: " ", count: width - profile.name.count)
             let mapper = profile.kind == .gpu ? "GPU kernels" : "spatial mapper"
-            return "  \(profile.name)\(padding)  [\(profile.kind.rawValue); engines: roofline (\(mapper))]  \(profile.summary)"
+            let serving = ServingOrganization.allCases.filter { ServingSimulation.runs($0, on: profile) }.map(\.rawValue)
+            return "  \(profile.name)\(padding)  [\(profile.kind.rawValue); engines: roofline, cycle (\(mapper))"
+                + (serving.isEmpty ? "" : "; serving: " + serving.joined(separator: ", ")) + "]  \(profile.summary)"
         }
-        return (["Hardware profiles (every one simulates with --engine roofline; the cycle engine is not built yet):"] + lines).joined(separator: "\n")
+        return (["Hardware profiles (each simulates attention with --engine roofline and --engine cycle; 'serving' lists the --scope serving organizations it runs):"] + lines).joined(separator: "\n")
     }
 
     /// "Models:" and one line per model preset: its name, shape and source.

@@ -19,7 +19,7 @@ struct ValidateCommand: ParsableCommand {
             } else {
                 _ = try Machine(profile: profile)
             }
-            emit(ProfileSummary.summary(of: profile) + "\n  engines: roofline (\(profile.kind == .gpu ? "GPU kernels" : "spatial mapper"))")
+            emit(ProfileSummary.summary(of: profile) + "\n  engines: roofline, cycle (\(profile.kind == .gpu ? "GPU kernels" : "spatial mapper"))")
         } else {
             throw SimpleInputError("cannot tell what '\(file)' is", suggestion: "give a .xml hardware profile, a shipped profile's name ('einsim list') or a .einsum cascade")
         }

@@ -129,6 +129,12 @@ public enum ServingSimulation {
         }
     }
 
+    /// True when `profile`'s devices can run `organization` (for `einsim list`).
+    public static func runs(_ organization: ServingOrganization, on profile: HardwareProfile) -> Bool {
+        guard let machine = try? ServingMachine(profile: profile) else { return false }
+        return possibleOn(organization, machine)
+    }
+
     static func possibleOn(_ organization: ServingOrganization, _ machine: ServingMachine) -> Bool {
         switch organization {
         case .gpuOnly: return machine.gpu != nil
