@@ -14,7 +14,7 @@ private let gpuParameterNames: Set<String> = [
     "l2-resident-fraction", "max-thread-blocks-per-sm", "max-threads-per-sm", "padding-mac-energy-fraction",
     "register-headroom", "minimum-clock", "fa2.combine-step", "cudnn.combine-step", "flex.combine-step",
     "fa3.combine-step", "fa2.combine-fixed", "cudnn.combine-fixed", "flex.combine-fixed", "fa3.combine-fixed",
-    "gather-overhead",
+    "gather-overhead", "interconnect-bandwidth",
 ]
 
 /// A gpu profile with `parameters` (lines) in a `<parameters>` block starting on line 4.
@@ -110,10 +110,11 @@ struct ProfileParameterTests {
         #expect(Set(a100.parameters.keys) == gpuParameterNames)
         #expect(a100.parameter("minimum-clock") == 564e6)
         #expect(a100.parameter("max-thread-blocks-per-sm") == 32 && a100.parameter("max-threads-per-sm") == 2048)
-        for (name, parameter) in a100.parameters where !name.hasPrefix("max-thread") {
+        for (name, parameter) in a100.parameters where !name.hasPrefix("max-thread") && name != "interconnect-bandwidth" {
             #expect(parameter.provenance?.source.hasPrefix("lead") == true, "\(name)")
         }
         #expect(a100.parameters["max-threads-per-sm"]?.provenance?.source.contains("compute capability 8.0") == true)
+        #expect(a100.parameters["interconnect-bandwidth"]?.provenance?.source.contains("datasheet") == true)
     }
 
     @Test func aChildProfileOverridesOneParameterAndInheritsTheRest() throws {
