@@ -20,13 +20,12 @@ extension WorkloadOptions {
         let parallelism = Parallelism(tensor: tensorParallel ?? published.tensor, pipeline: pipelineParallel ?? published.pipeline)
         let workload = ServingWorkload(model: preset, batch: batch ?? 1, dataset: data, parallelism: parallelism)
         try workload.validate()
-        if variants.contains(where: { $0 != "dense" }) {
-            throw SimulationError.unsupported("variants with --scope serving are not modeled yet; run the variant with --scope attention --phase decode")
-        }
+        let specs = try variantSpecs()
         let engine = try resolvedEngine()
         var records: [ResultRecord] = []
         for name in hardware.isEmpty ? ["neupims"] : hardware {
-            let profile = try profileTransform(try ProfileResolver.load(name))
+          let profile = try profileTransform(try ProfileResolver.load(name))
+          for spec in specs {
             let served: ServingResult
             if let mapping = mappingName, mapping != "auto" {
                 guard let organization = ServingOrganization(rawValue: mapping) else {
@@ -34,9 +33,9 @@ extension WorkloadOptions {
                     throw SimpleInputError("--mapping \(mapping.prefix(40)) is not a serving organization",
                                            suggestion: Suggestions.didYouMean(mapping, in: names) ?? "with --scope serving: auto, " + names.joined(separator: ", "))
                 }
-                served = try ServingSimulation.simulate(workload, profile: profile, organization: organization)
+                served = try ServingSimulation.simulate(workload, profile: profile, organization: organization, variant: spec)
             } else {
-                served = try ServingSimulation.best(workload, profile: profile)
+                served = try ServingSimulation.best(workload, profile: profile, variant: spec)
             }
             var result = served.result
             if engine == .roofline {
@@ -48,7 +47,7 @@ extension WorkloadOptions {
                 result.latencySeconds = result.rooflineSeconds
                 result.averagePowerWatts = result.latencySeconds > 0 ? result.energyJoules / result.latencySeconds : 0
             }
-            var record = ResultRecord(result: result, variant: "dense", model: preset.name, phase: "decode", scope: Scope.serving.rawValue,
+            var record = ResultRecord(result: result, variant: spec.text, model: preset.name, phase: "decode", scope: Scope.serving.rawValue,
                                       shape: AttentionShape(batch: workload.batch, heads: preset.heads, kvHeads: preset.kvHeads, qLen: 1,
                                                             kvLen: max(1, Int(workload.meanContextLength.rounded())), headDim: preset.headDim))
             let tokens = Double(workload.batch)
@@ -57,6 +56,7 @@ extension WorkloadOptions {
                                    tensorParallel: parallelism.tensor, pipelineParallel: parallelism.pipeline)
             if engine == .cycle { record.trace = served.trace }
             records.append(record)
+          }
         }
         return records
     }

@@ -106,3 +106,43 @@ struct ServingTests {
         #expect(throws: SimpleInputError.self) { try ServingDataset.named("sharegtp") }
     }
 }
+
+/// Variants on PIM: selections change the GEMVs each bank runs and the rows it opens.
+@Suite("Serving variants")
+struct ServingVariantTests {
+    static func serve(_ variant: String, on hardware: String, _ organization: ServingOrganization) throws -> ServingResult {
+        let workload = ServingWorkload(model: try ModelPreset.named("gpt-3-13b"), batch: 128, dataset: try ServingDataset.named("sharegpt"))
+        return try ServingSimulation.simulate(workload, profile: try ProfileResolver.load(hardware), organization: organization,
+                                              variant: try VariantSpec.parse(variant))
+    }
+
+    @Test(arguments: [("neupims", ServingOrganization.npuPIM), ("neupims", .npuOnly), ("nvidia-h100-sxm", .gpuOnly), ("attacc", .attacc)])
+    func selectionsAndQuantizationSpeedUpDecodingAttention(hardware: String, organization: ServingOrganization) throws {
+        let dense = try Self.serve("dense", on: hardware, organization)
+        for variant in ["quest:tokens=0.25,page=16", "double-sparsity:tokens=0.125,channels=0.125", "razor:retrieval=0.15,window=64,sink=4",
+                        "kv-cache:bits=4", "block-sparse:density=0.2,block=128"] {
+            let r = try Self.serve(variant, on: hardware, organization)
+            #expect(r.tokensPerSecond >= dense.tokensPerSecond * 0.999, "\(hardware) \(variant): \(r.tokensPerSecond) vs dense \(dense.tokensPerSecond)")
+            #expect(r.result.flops < dense.result.flops || variant.hasPrefix("kv-cache"))
+        }
+        // density 1.0 block-sparse is dense
+        let full = try Self.serve("block-sparse:density=1.0,block=128", on: hardware, organization)
+        #expect(abs(full.tokensPerSecond / dense.tokensPerSecond - 1) < 1e-9)
+    }
+
+    /// A token-level selection scattered over a row-major K cache opens almost every row: on
+    /// PIM it saves COMPs, not activations; page-granular selections open only their rows.
+    @Test func scatteredTokensOpenMoreRowsThanPages() {
+        let keysPerRow = 4
+        let scattered = ServingVariant.rowsTouched(context: 1024, fraction: 0.25, run: 1, keysPerRow: keysPerRow)
+        let paged = ServingVariant.rowsTouched(context: 1024, fraction: 0.25, run: 16, keysPerRow: keysPerRow)
+        #expect(scattered >= 700 && scattered <= 701)     // 1 − 0.75⁴ = 68.4% of the rows
+        #expect(paged == 256)                              // whole rows of selected pages
+    }
+
+    @Test func prefillPatternsAndOtherAlgebrasAreRefused() throws {
+        #expect(throws: SimulationError.self) { try Self.serve("top-k:keep=4,block=128", on: "neupims", .npuPIM) }
+        #expect(throws: SimulationError.self) { try Self.serve("linear", on: "neupims", .npuPIM) }
+        #expect(throws: SimulationError.self) { try Self.serve("precision:qk=fp8,pv=fp8", on: "neupims", .npuPIM) }
+    }
+}

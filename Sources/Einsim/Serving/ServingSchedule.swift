@@ -29,6 +29,7 @@ struct ServingLayerBuilder {
     let machine: ServingMachine
     let organization: ServingOrganization
     let subBatches: Int
+    let variant: ServingVariant
 
     private var resources: [String: Int] = [:]
     private var out = ServingLayerBody()
@@ -36,8 +37,8 @@ struct ServingLayerBuilder {
     private var last: [Int?]
     private var first: [Int?]
 
-    init(workload: ServingWorkload, machine: ServingMachine, organization: ServingOrganization, subBatches: Int) {
-        self.workload = workload; self.machine = machine; self.organization = organization
+    init(workload: ServingWorkload, machine: ServingMachine, organization: ServingOrganization, subBatches: Int, variant: ServingVariant) {
+        self.workload = workload; self.machine = machine; self.organization = organization; self.variant = variant
         self.subBatches = max(1, subBatches)
         last = Array(repeating: nil, count: self.subBatches)
         first = Array(repeating: nil, count: self.subBatches)
@@ -103,7 +104,6 @@ struct ServingLayerBuilder {
                         task("all-reduce (\(op.name))", on: "link", seconds: 2 * Double(tp - 1) / Double(tp) * bytes / bandwidth, subBatch: s)
                     }
                 case let .selfAttention(shape):
-                    out.flops += 4 * Double(requests[s].reduce(0, +)) * Double(shape.heads) * Double(shape.headDim)
                     try attention(requests: requests[s], shape: shape, gpuKernel: machine.gpu == nil ? nil : gpuKernels[s][index],
                                   ratio: gpuRatio, subBatch: s)
                 case let .elementwise(elements, vectorOps, specialOps, _):
@@ -177,7 +177,20 @@ struct ServingLayerBuilder {
 
     private mutating func attention(requests: [Int], shape: AttentionShape, gpuKernel: KernelCost?, ratio: Double, subBatch s: Int) throws {
         let heads = shape.kvHeads, d = shape.headDim, dv = shape.valueDim
-        let scores = Double(requests.reduce(0, +)) * Double(shape.heads)
+        let bytes = variant.bytesPerElement
+        // What each request attends after the variant's selection (K rows and V rows).
+        let rowBytes = machine.pim?.timing.dram.rowBytes ?? 1024
+        let banks = machine.pim?.timing.dram.banksPerBus ?? 1
+        let keysPerRow = ServingVariant.keysPerRow(rowBytes: rowBytes, headDim: d, bytesPerElement: bytes)
+        // Values are split by column over the banks: a bank's row holds its columns of many tokens.
+        let valueTokensPerRow = max(1, Int((rowBytes / bytes).rounded(.down)) * banks / max(1, dv))
+        let keyGroups = requests.map { variant.groups(context: $0, heads: heads, keysPerRow: keysPerRow) }
+        let valueGroups = requests.map { variant.groups(context: $0, heads: heads, keysPerRow: valueTokensPerRow) }
+        let scorers = requests.map { variant.scorer(context: $0, headDim: d) }
+        let attended = keyGroups.reduce(0.0) { acc, groups in acc + groups.reduce(0.0) { $0 + Double($1.tokens * $1.heads) } } * Double(shape.heads / max(1, heads))
+        let scored = scorers.reduce(0.0) { acc, sc in acc + Double((sc?.tokens ?? 0) * heads) }
+        let scorerElements = scorers.reduce(0.0) { acc, sc in acc + Double((sc?.tokens ?? 0) * (sc?.dimension ?? 0) * heads) }
+        out.flops += 2 * attended * Double(d + dv) + 2 * scorerElements
         if organization.attentionOnPIM {
             guard let pim = machine.pim else {
                 throw SimulationError.unsupported("--mapping \(organization.rawValue) runs attention in PIM banks, and '\(machine.profile.name)' has none; use --mapping \(machine.npu == nil ? "gpu-only" : "npu-only") or a PIM system (neupims, newton-npu-pim, attacc)")
@@ -185,18 +198,33 @@ struct ServingLayerBuilder {
             guard shape.heads == shape.kvHeads else {
                 throw SimulationError.unsupported("grouped-query attention on PIM banks is not modeled (the banks hold one query per head)")
             }
-            let cost = pim.cost(contexts: requests, heads: heads, headDim: d, valueDim: dv, bytesPerElement: 2)
-            out.pimInternalBytes += cost.scores.internalBytes + cost.values.internalBytes
-            out.pimImbalance = max(out.pimImbalance, cost.scores.imbalance, cost.values.imbalance)
+            var scorePhase: [[PIMGEMVJob]] = [], qk: [[PIMGEMVJob]] = [], av: [[PIMGEMVJob]] = []
+            for r in requests.indices {
+                if let sc = scorers[r] { scorePhase.append([PIMGEMVJob(product: .scores, tokens: sc.tokens, dimension: sc.dimension, count: heads)]) }
+                qk.append(keyGroups[r].map { PIMGEMVJob(product: .scores, tokens: $0.tokens, activatedTokens: $0.activated, dimension: d, count: $0.heads) })
+                av.append(valueGroups[r].map { PIMGEMVJob(product: .values, tokens: $0.tokens, activatedTokens: $0.activated, dimension: dv, count: $0.heads) })
+            }
+            let phases = scorePhase.isEmpty ? [qk, av] : [scorePhase, qk, av]
+            let costs = pim.cost(phases: phases, bytesPerElement: bytes)
+            for c in costs {
+                out.pimInternalBytes += c.internalBytes
+                out.pimImbalance = max(out.pimImbalance, c.imbalance)
+            }
             // NeuPIMs/Newton: one row buffer → PIM and normal accesses take turns on the same banks.
             let pimResource = machine.memory.sharedWithPIM && machine.pimRowBuffers < 2 ? "hbm" : "pim"
             if organization.transfersOverLink {
                 let bytes = 3 * Double(requests.count) * Double(shape.heads * d) * 2
                 task("q, k, v to the attention devices", on: "link", seconds: linkSeconds(bytes), energy: linkEnergy(bytes), subBatch: s)
             }
-            task("attention q·K (PIM)", on: pimResource, seconds: cost.scores.seconds, energy: [machine.pimName + " PIM": cost.scores.energyJoules], subBatch: s)
-            softmax(scores: scores, subBatch: s, gpuKernel: gpuKernel, ratio: ratio)
-            task("attention p·V (PIM)", on: pimResource, seconds: cost.values.seconds, energy: [machine.pimName + " PIM": cost.values.energyJoules], subBatch: s)
+            var phase = 0
+            if !scorePhase.isEmpty {
+                task("token scoring (PIM)", on: pimResource, seconds: costs[0].seconds, energy: [machine.pimName + " PIM": costs[0].energyJoules], subBatch: s)
+                select(scored: scored, subBatch: s, ratio: ratio)
+                phase = 1
+            }
+            task("attention q·K (PIM)", on: pimResource, seconds: costs[phase].seconds, energy: [machine.pimName + " PIM": costs[phase].energyJoules], subBatch: s)
+            softmax(scores: attended, subBatch: s, gpuKernel: gpuKernel, ratio: ratio)
+            task("attention p·V (PIM)", on: pimResource, seconds: costs[phase + 1].seconds, energy: [machine.pimName + " PIM": costs[phase + 1].energyJoules], subBatch: s)
             if organization.transfersOverLink {
                 let bytes = Double(requests.count) * Double(shape.heads * dv) * 2
                 task("attention output back", on: "link", seconds: linkSeconds(bytes), energy: linkEnergy(bytes), subBatch: s)
@@ -205,23 +233,46 @@ struct ServingLayerBuilder {
         }
         if let npu = machine.npu {
             // GEMVs on the arrays: each weight tile (rows × columns of K or V) is shifted in for
-            // one query row, so a tile takes `rows` cycles; the KV cache streams over the bus.
-            let tokens = Double(requests.reduce(0, +))
+            // one query row, so a tile takes `rows` cycles; the KV cache streams over the bus
+            // (token-granular DMA: only the selected tokens' bytes).
+            if scorerElements > 0 {
+                let scoreBytes = scorerElements * bytes
+                out.externalBytes += scoreBytes
+                let load = task("token scoring reads", on: "hbm", seconds: machine.memory.readSeconds(scoreBytes),
+                                energy: [machine.memory.name: scoreBytes * machine.memory.joulesPerByte], subBatch: s, chained: false)
+                task("token scoring (arrays)", on: "npu", seconds: scorerElements / Double(npu.columns * npu.arrays) / npu.clockHz,
+                     energy: ["\(npu.name) arrays": scorerElements * npu.macJoules], subBatch: s, extra: [LoopDependency(task: load)])
+                select(scored: scored, subBatch: s, ratio: ratio)
+            }
             for (label, dimension) in [("q·K", d), ("p·V", dv)] {
-                let bytes = tokens * Double(heads * dimension) * 2
-                let tiles = requests.reduce(0.0) { $0 + Double(($1 + npu.columns - 1) / npu.columns) } * Double(heads) * Double((dimension + npu.rows - 1) / npu.rows)
-                out.externalBytes += bytes
-                out.computeMACs += tokens * Double(shape.heads * dimension)
-                let load = task("attention \(label) KV cache", on: "hbm", seconds: machine.memory.readSeconds(bytes),
-                                energy: [machine.memory.name: bytes * machine.memory.joulesPerByte], subBatch: s, chained: false)
-                task("attention \(label) (arrays)", on: "npu", seconds: tiles * Double(npu.rows) / Double(npu.arrays) / npu.clockHz,
-                     energy: ["\(npu.name) arrays": tokens * Double(shape.heads * dimension) * npu.macJoules], subBatch: s, extra: [LoopDependency(task: load)])
-                if label == "q·K" { softmax(scores: scores, subBatch: s, gpuKernel: nil, ratio: 1) }
+                let elements = attended / Double(shape.heads / max(1, heads)) * Double(dimension)
+                let bytesRead = elements * bytes
+                out.externalBytes += bytesRead
+                out.computeMACs += elements * Double(shape.heads / max(1, heads))
+                let load = task("attention \(label) KV cache", on: "hbm", seconds: machine.memory.readSeconds(bytesRead),
+                                energy: [machine.memory.name: bytesRead * machine.memory.joulesPerByte], subBatch: s, chained: false)
+                task("attention \(label) (arrays)", on: "npu", seconds: elements / Double(npu.columns * npu.arrays) / npu.clockHz,
+                     energy: ["\(npu.name) arrays": elements * Double(shape.heads / max(1, heads)) * npu.macJoules], subBatch: s, extra: [LoopDependency(task: load)])
+                if label == "q·K" { softmax(scores: attended, subBatch: s, gpuKernel: nil, ratio: 1) }
             }
             return
         }
         guard let kernel = gpuKernel else { return }
         gpuTask("self-attention", kernel, ratio: ratio, subBatch: s)
+    }
+
+    /// Top tokens from the scorer's estimates on the vector units: a compare and a select per
+    /// scored candidate (lead: a streaming top-k over a small k).
+    private mutating func select(scored: Double, subBatch s: Int, ratio: Double) {
+        if let npu = machine.npu {
+            task("select tokens", on: "vector", seconds: 2 * scored / npu.vectorOpsPerSecond,
+                 energy: ["\(npu.name) vector units": 2 * scored * npu.vectorJoules], subBatch: s)
+        } else if let gpu = machine.gpu {
+            var ops = OperationCounts()
+            ops[.vectorMax] = scored; ops[.vectorAdd] = scored
+            let kernel = RooflineEngine().passKernel(PassWork(name: "select tokens", operations: ops, dramBytes: scored * 2 * 2), machine: gpu)
+            gpuTask("select tokens", kernel, ratio: ratio, subBatch: s)
+        }
     }
 
     /// Softmax over the scores: max, subtract, exp, sum, divide per score (4 vector operations
@@ -262,7 +313,7 @@ struct ServingLayerBuilder {
             // length per call; varlen batches of equal total length stream the same bytes).
             var s = shape
             s.kvLen = max(1, Int((Double(requests.reduce(0, +)) / Double(max(1, requests.count))).rounded()))
-            let plan = try AttentionPlanner.plan(shape: s, variant: try VariantSpec.parse("dense"), preset: .auto, machine: gpu)
+            let plan = try AttentionPlanner.plan(shape: s, variant: variant.spec, preset: .auto, machine: gpu)
             guard var total = plan.kernels.first else {
                 throw SimulationError.unsupported("the GPU kernel model gave no kernel for decode attention of \(s)")
             }

@@ -33,19 +33,20 @@ public enum ServingSimulation {
     /// `subBatches`: nil lets the mapper choose among the organization's choices (the fastest;
     /// ties to fewer sub-batches).
     public static func simulate(_ workload: ServingWorkload, profile: HardwareProfile, organization: ServingOrganization,
-                                subBatches: Int? = nil) throws -> ServingResult {
+                                subBatches: Int? = nil, variant: VariantSpec? = nil) throws -> ServingResult {
         try workload.validate()
+        let variant = try ServingVariant(variant ?? (try VariantSpec.parse("dense")))
         let machine = try ServingMachine(profile: profile)
         try check(organization, machine)
         if let subBatches {
             guard subBatches >= 1, subBatches <= workload.batch else {
                 throw SimpleInputError("\(subBatches) sub-batches do not fit a batch of \(workload.batch)", suggestion: "use 1 to \(workload.batch) sub-batches")
             }
-            return try simulate(workload, machine: machine, profile: profile, organization: organization, subBatches: subBatches)
+            return try simulate(workload, machine: machine, profile: profile, organization: organization, subBatches: subBatches, variant: variant)
         }
         var best: ServingResult?
         for choice in organization.subBatchChoices where choice <= workload.batch {
-            let r = try simulate(workload, machine: machine, profile: profile, organization: organization, subBatches: choice)
+            let r = try simulate(workload, machine: machine, profile: profile, organization: organization, subBatches: choice, variant: variant)
             if r.tokensPerSecond > (best?.tokensPerSecond ?? -1) { best = r }
         }
         guard let best else {
@@ -55,8 +56,8 @@ public enum ServingSimulation {
     }
 
     static func simulate(_ workload: ServingWorkload, machine: ServingMachine, profile: HardwareProfile, organization: ServingOrganization,
-                         subBatches: Int) throws -> ServingResult {
-        var builder = ServingLayerBuilder(workload: workload, machine: machine, organization: organization, subBatches: subBatches)
+                         subBatches: Int, variant: ServingVariant) throws -> ServingResult {
+        var builder = ServingLayerBuilder(workload: workload, machine: machine, organization: organization, subBatches: subBatches, variant: variant)
         let layer = try builder.build()
         let layers = workload.layersPerStage
         let schedule: LoopSchedule
@@ -149,13 +150,13 @@ public enum ServingSimulation {
 extension ServingSimulation {
     /// The organization with the highest throughput among those the system runs (ties: the
     /// lower energy per token, then the order of ``ServingOrganization/allCases``).
-    public static func best(_ workload: ServingWorkload, profile: HardwareProfile) throws -> ServingResult {
+    public static func best(_ workload: ServingWorkload, profile: HardwareProfile, variant: VariantSpec? = nil) throws -> ServingResult {
         let machine = try ServingMachine(profile: profile)
         var best: ServingResult?
         var firstError: Error?
         for organization in ServingOrganization.allCases where possibleOn(organization, machine) {
             do {
-                let r = try simulate(workload, profile: profile, organization: organization)
+                let r = try simulate(workload, profile: profile, organization: organization, variant: variant)
                 if let b = best, !(r.tokensPerSecond > b.tokensPerSecond || (r.tokensPerSecond == b.tokensPerSecond && r.joulesPerToken < b.joulesPerToken)) { continue }
                 best = r
             } catch {

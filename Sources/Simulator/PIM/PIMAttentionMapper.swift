@@ -20,6 +20,20 @@ public struct PIMPhaseCost: Sendable, Hashable {
     public var imbalance: Double { meanBusSeconds > 0 ? seconds / meanBusSeconds : 1 }
 }
 
+/// `count` GEMVs (heads) of one request: `tokens` computed over `dimension` elements, with the
+/// rows of `activatedTokens` opened (nil: the computed tokens are contiguous).
+public struct PIMGEMVJob: Sendable, Hashable {
+    public var product: PIMGEMV.Product
+    public var tokens: Int
+    public var activatedTokens: Int?
+    public var dimension: Int
+    public var count: Int
+
+    public init(product: PIMGEMV.Product, tokens: Int, activatedTokens: Int? = nil, dimension: Int, count: Int) {
+        self.product = product; self.tokens = tokens; self.activatedTokens = activatedTokens; self.dimension = dimension; self.count = count
+    }
+}
+
 /// Places decode attention on the banks of a PIM memory and times it at command level.
 ///
 /// Mapping (NeuPIMs, pim.md): each request's KV cache lives on one bus (all of its heads on this
@@ -50,12 +64,11 @@ public struct PIMAttentionMapper: Sendable {
 
     /// The placement of requests (by index) onto buses for the given context lengths.
     public func placement(contexts: [Int], heads: Int, headDim: Int, valueDim: Int, bytesPerElement: Double) -> [Int] {
+        let phases = Self.densePhases(contexts: contexts, heads: heads, headDim: headDim, valueDim: valueDim)
         let cache = Cache()
-        let work = contexts.map { length in
-            requestSeconds(.scores, tokens: length, heads: heads, dimension: headDim, bytes: bytesPerElement, cache: cache).seconds
-                + requestSeconds(.values, tokens: length, heads: heads, dimension: valueDim, bytes: bytesPerElement, cache: cache).seconds
-        }
-        return place(work: work)
+        return place(work: (0..<contexts.count).map { r in
+            phases.reduce(0.0) { acc, phase in acc + phase[r].reduce(0.0) { $0 + jobSeconds($1, bytes: bytesPerElement, cache: cache).seconds } }
+        })
     }
 
     /// Greedy longest-first placement; returns the bus of each request.
@@ -72,35 +85,55 @@ public struct PIMAttentionMapper: Sendable {
         return bus
     }
 
-    /// Costs of the Q·Kᵀ phase and the P·V phase of the requests `contexts` (their KV lengths),
-    /// with `heads` heads of this device each, placed by ``placement``.
+    /// Dense decode attention: the Q·Kᵀ phase and the P·V phase, per request one job each.
+    public static func densePhases(contexts: [Int], heads: Int, headDim: Int, valueDim: Int) -> [[[PIMGEMVJob]]] {
+        [contexts.map { [PIMGEMVJob(product: .scores, tokens: $0, dimension: headDim, count: heads)] },
+         contexts.map { [PIMGEMVJob(product: .values, tokens: $0, dimension: valueDim, count: heads)] }]
+    }
+
+    /// Costs of the Q·Kᵀ phase and the P·V phase of dense attention over the requests `contexts`.
     public func cost(contexts: [Int], heads: Int, headDim: Int, valueDim: Int, bytesPerElement: Double) -> (scores: PIMPhaseCost, values: PIMPhaseCost) {
+        let phases = cost(phases: Self.densePhases(contexts: contexts, heads: heads, headDim: headDim, valueDim: valueDim), bytesPerElement: bytesPerElement)
+        return (phases[0], phases[1])
+    }
+
+    /// Costs of each phase (phase → request → GEMV jobs). Requests are placed once, by their
+    /// work over all phases; a phase ends when its busiest bus does.
+    public func cost(phases: [[[PIMGEMVJob]]], bytesPerElement: Double) -> [PIMPhaseCost] {
         let cache = Cache()
-        func perRequest(_ product: PIMGEMV.Product, _ dimension: Int) -> [DRAMTimingResult] {
-            contexts.map { requestSeconds(product, tokens: $0, heads: heads, dimension: dimension, bytes: bytesPerElement, cache: cache) }
-        }
-        let scores = perRequest(.scores, headDim), values = perRequest(.values, valueDim)
-        let bus = place(work: zip(scores, values).map { $0.seconds + $1.seconds })
-        func phase(_ results: [DRAMTimingResult], dimension: Int) -> PIMPhaseCost {
+        let requests = phases.map(\.count).max() ?? 0
+        let timed = phases.map { phase in phase.map { jobs in jobs.map { jobSeconds($0, bytes: bytesPerElement, cache: cache) } } }
+        let work = (0..<requests).map { r in timed.reduce(0.0) { acc, phase in acc + (phase.indices.contains(r) ? phase[r].reduce(0.0) { $0 + $1.seconds } : 0) } }
+        let bus = place(work: work)
+        let cap = pim.powerCapFraction > 0 && pim.powerCapFraction < 1 ? pim.powerCapFraction : 1
+        return zip(phases, timed).map { phase, results in
             var perBus = [Double](repeating: 0, count: buses)
             var cost = PIMPhaseCost()
-            for (request, r) in results.enumerated() {
-                perBus[bus[request]] += r.seconds
-                cost.energyJoules += r.energyJoules
-                cost.counts.add(r.counts)
-                cost.internalBytes += Double(contexts[request]) * Double(dimension) * Double(heads) * bytesPerElement
+            for (request, jobs) in phase.enumerated() {
+                for (job, r) in zip(jobs, results[request]) {
+                    perBus[bus[request]] += r.seconds
+                    cost.energyJoules += r.energyJoules
+                    cost.counts.add(r.counts)
+                    cost.internalBytes += Double(job.activatedTokens ?? job.tokens) * Double(job.dimension) * Double(job.count) * bytesPerElement
+                }
             }
             // Under a power cap only a fraction of the units compute at once (AttAcc: 9/16).
-            let cap = pim.powerCapFraction > 0 && pim.powerCapFraction < 1 ? pim.powerCapFraction : 1
             cost.seconds = (perBus.max() ?? 0) / cap
             cost.meanBusSeconds = perBus.reduce(0, +) / Double(buses) / cap
             return cost
         }
-        return (phase(scores, dimension: headDim), phase(values, dimension: valueDim))
     }
 
-    private func requestSeconds(_ product: PIMGEMV.Product, tokens: Int, heads: Int, dimension: Int, bytes: Double, cache: Cache) -> DRAMTimingResult {
-        let gemv = PIMGEMV.layout(product, tokens: tokens, dimension: dimension, bytesPerElement: bytes, dram: timing.dram, pim: pim)
+    private func jobSeconds(_ job: PIMGEMVJob, bytes: Double, cache: Cache) -> DRAMTimingResult {
+        requestSeconds(job.product, tokens: job.tokens, heads: job.count, dimension: job.dimension, bytes: bytes, cache: cache,
+                       activated: job.activatedTokens)
+    }
+
+    private func requestSeconds(_ product: PIMGEMV.Product, tokens: Int, heads: Int, dimension: Int, bytes: Double, cache: Cache,
+                                activated: Int? = nil) -> DRAMTimingResult {
+        guard heads > 0, tokens > 0 else { return DRAMTimingResult(cycles: 0, seconds: 0, counts: .init(), energyJoules: 0, simulatedUnits: 0, log: []) }
+        let gemv = PIMGEMV.layout(product, tokens: tokens, dimension: dimension, bytesPerElement: bytes, dram: timing.dram, pim: pim,
+                                  activatedTokens: activated)
         let key = Cache.Key(gemv: gemv, count: heads)
         if let hit = cache.results[key] { return hit }
         let r = timing.pimGEMVsOnOneBus(gemv, count: heads)

@@ -27,26 +27,32 @@ public struct PIMGEMV: Sendable, Hashable {
 
     /// The GEMV of `product` for a head with `tokens` cached tokens of `dimension` elements of
     /// `bytesPerElement` bytes each, on a bus of `dram` with `pim` units.
+    ///
+    /// `activatedTokens` (≥ `tokens`): tokens whose rows must be opened when only `tokens` of them
+    /// are computed (a token selection scattered over the rows); the COMPs cover the computed
+    /// elements only, spread over the opened tiles.
     public static func layout(_ product: Product, tokens: Int, dimension: Int, bytesPerElement: Double,
-                              dram: DRAMOrganization, pim: PIMOrganization) -> PIMGEMV {
+                              dram: DRAMOrganization, pim: PIMOrganization, activatedTokens: Int? = nil) -> PIMGEMV {
         let banks = dram.banksPerBus
         let units = max(1, banks / max(1, pim.banksPerUnit))
         let rowElements = max(1, Int((dram.rowBytes / max(bytesPerElement, 1e-9)).rounded(.down)))
         let elementsPerTile = banks * rowElements
-        let elements = max(1, tokens) * max(1, dimension)
+        let computed = max(1, tokens) * max(1, dimension)
+        let elements = max(computed, max(1, activatedTokens ?? tokens) * max(1, dimension))
         let tileCount = max(1, (elements + elementsPerTile - 1) / elementsPerTile)
         let gactsPerTile = max(1, (banks + max(1, pim.gactBanks) - 1) / max(1, pim.gactBanks))
         let elementsPerComp = units * max(1, pim.macsPerUnit)
         let resultBytes = 2.0
         let burst = max(dram.burstBytes, 1)
+        let totalComps = max(tileCount, (computed + elementsPerComp - 1) / elementsPerComp)
         var tiles: [PIMGEMVTile] = []
         for t in 0..<tileCount {
             let inTile = t == tileCount - 1 ? elements - t * elementsPerTile : elementsPerTile
-            let comps = max(1, (inTile + elementsPerComp - 1) / elementsPerComp)
+            let comps = totalComps / tileCount + (t < totalComps % tileCount ? 1 : 0)
             let readres: Int
             switch product {
             case .scores:
-                let keys = max(1, inTile / max(1, dimension))
+                let keys = max(1, Int(Double(inTile) * Double(computed) / Double(elements)) / max(1, dimension))
                 readres = max(1, Int((Double(keys) * resultBytes / burst).rounded(.up)))
             case .values:
                 readres = t == tileCount - 1 ? max(1, Int((Double(dimension) * resultBytes / burst).rounded(.up))) : 0
