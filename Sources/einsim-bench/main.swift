@@ -118,3 +118,42 @@ while Date().timeIntervalSince(scoreStart) < 1 {
 }
 print("spatial cost model: \(Format.fixed(Double(scored) / Date().timeIntervalSince(scoreStart) / 1e6, 2))M candidate evaluations/s (FuseMax 1-pass group, one core)")
 if sink == 42 { print("") }
+
+// Cycle engine: the event-driven scheduler on an unrolled double-buffered tile loop.
+var tileLoop = LoopBody()
+let loadUnit = tileLoop.addResource("dma"), peUnit = tileLoop.addResource("pe"), storeUnit = tileLoop.addResource("store")
+let loadTask = tileLoop.addTask("load", on: loadUnit, duration: 1)
+let computeTask = tileLoop.addTask("compute", on: peUnit, duration: 3, after: [LoopDependency(task: loadTask)])
+tileLoop.addTask("store", on: storeUnit, duration: 1, after: [LoopDependency(task: computeTask)])
+tileLoop.addBuffer(producer: loadTask, consumer: computeTask, depth: 2)
+let unrolledLoop = tileLoop.unrolled(100_000)
+print(measure("cycle engine: event-driven scheduling (3 events per task: ready, dispatch, finish)", unit: "tasks") {
+    sink += (try? EventScheduler.schedule(unrolledLoop).makespan) ?? 0
+    return unrolledLoop.tasks.count
+})
+// Serving: one NeuPIMs point, then every point of Examples/neupims.xml.
+let servingStart = Date()
+let onePoint = try ServingSimulation.simulate(ServingWorkload(model: try ModelPreset.named("gpt-3-30b"), batch: 512, dataset: try ServingDataset.named("sharegpt")),
+                                              profile: try ProfileResolver.load("neupims"), organization: .neupims)
+let onePointSeconds = Date().timeIntervalSince(servingStart)
+let configurations: [(String, ServingOrganization)] = [("neupims", .neupims), ("newton-npu-pim", .npuPIM), ("neupims", .npuOnly),
+                                                       ("nvidia-a100-sxm", .gpuOnly), ("attacc", .attacc), ("attacc", .offload)]
+let exampleProfiles = try Dictionary(uniqueKeysWithValues: Set(configurations.map(\.0)).map { ($0, try ProfileResolver.load($0)) })
+let exampleStart = Date()
+var examplePoints = 0
+for model in ["gpt-3-6.7b", "gpt-3-13b", "gpt-3-30b", "gpt-3-175b"] {
+    for batch in [64, 128, 256, 512] {
+        for dataset in ["sharegpt", "alpaca"] {
+            let workload = ServingWorkload(model: try ModelPreset.named(model), batch: batch, dataset: try ServingDataset.named(dataset))
+            for (hardware, organization) in configurations {
+                if let profile = exampleProfiles[hardware] {
+                    sink += try ServingSimulation.simulate(workload, profile: profile, organization: organization).tokensPerSecond
+                    examplePoints += 1
+                }
+            }
+        }
+    }
+}
+print("serving (cycle engine): GPT3-30B batch 512 on NeuPIMs in \(Format.fixed(onePointSeconds * 1e3, 0)) ms (\(Format.fixed(onePoint.tokensPerSecond, 0)) tokens/s); "
+      + "Examples/neupims.xml: \(examplePoints) points in \(Format.fixed(Date().timeIntervalSince(exampleStart), 2)) s")
+if sink == 42 { print("") }
