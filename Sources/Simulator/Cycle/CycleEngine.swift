@@ -12,9 +12,10 @@ import Workloads
 ///   (the kernels' double-buffered shared-memory stages), so loads run ahead of compute by at most
 ///   one tile. The kernel's fixed part (launch, first-load latency, combine chain) precedes it.
 /// - Spatial arrays, NPUs and PIM: each fusion group's pipelined loop: per iteration the DRAM (or
-///   in-bank) reads, the buffer traffic and every Einsum on its bound unit in cascade order, each
-///   after its producer; iterations overlap on different units (the pipelined schedule) or run
-///   one after another (the sequential one); two iterations of operands are buffered.
+///   in-bank) reads, the buffer traffic (overlapping the Einsums it feeds) and every Einsum on its
+///   bound unit in cascade order, each after its producer; iterations overlap on different units
+///   (the pipelined schedule, one tile in flight per stage) or run one after another (the
+///   sequential one, loads double-buffered).
 ///
 /// In the throughput-bound limit the period is the busiest resource's time per tile, so the
 /// result tends to the roofline engine's; what the roofline cannot see shows up for short loops:
@@ -102,9 +103,12 @@ public struct CycleEngine: Engine, Sendable {
                 previous.append(body.addTask("in-bank reads", on: resource(problem.machine.mainMemory.name + " (in-bank)"),
                                              duration: group.inBankSeconds / iterations))
             }
+            // The buffer serves the Einsums' operands while they run: its traffic overlaps the
+            // stages and must be done when the iteration's last Einsum is.
+            var bufferTask: Int?
             if group.bufferSeconds > 0, let buffer = problem.machine.onChipBuffer {
-                previous = [body.addTask("buffer traffic", on: resource(buffer.name), duration: group.bufferSeconds / iterations,
-                                         after: previous.map { LoopDependency(task: $0) })]
+                bufferTask = body.addTask("buffer traffic", on: resource(buffer.name), duration: group.bufferSeconds / iterations,
+                                          after: previous.map { LoopDependency(task: $0) })
             }
             var pending: [Int] = []
             for stage in group.stages {
@@ -114,8 +118,11 @@ public struct CycleEngine: Engine, Sendable {
                 if stage.einsum.hasSuffix("(lent)") { pending.append(t) } else { previous = [t] + pending; pending = [] }
             }
             let last = previous.first ?? dram
+            if let bufferTask, last != dram { body.tasks[last].dependencies.append(LoopDependency(task: bufferTask)) }
             if let first = firstStage {
-                body.addBuffer(producer: dram, consumer: first, depth: 2)
+                // A software pipeline keeps one tile in flight per stage (FuseMax interleaves query
+                // sub-blocks for this); a sequential schedule double-buffers its loads.
+                body.addBuffer(producer: dram, consumer: first, depth: group.pipelined ? group.stages.count + 1 : 2)
                 if !group.pipelined { body.tasks[first].dependencies.append(LoopDependency(task: last, distance: 1)) }
             }
             let schedule = try scheduled(body, iterations: iterations)
