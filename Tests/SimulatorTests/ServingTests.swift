@@ -104,6 +104,9 @@ struct ServingTests {
         workload.parallelism = Parallelism(tensor: 3, pipeline: 1)
         #expect(throws: SimpleInputError.self) { try workload.validate() }
         #expect(throws: SimpleInputError.self) { try ServingDataset.named("sharegtp") }
+        // The weights and the batch's KV cache must fit the device (NeuPIMs: 32 GB per device).
+        #expect(throws: SimulationError.self) { try Self.serve("gpt-3-175b", batch: 2048, on: "neupims", .npuPIM) }
+        #expect(throws: Never.self) { try Self.serve("gpt-3-175b", batch: 512, on: "neupims", .npuPIM) }
     }
 }
 

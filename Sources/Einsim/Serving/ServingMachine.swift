@@ -35,6 +35,8 @@ struct ServingMachine {
         /// The PIM GEMVs run in this same memory (NeuPIMs, Newton): with one row buffer a bank
         /// serves either, so normal accesses and PIM commands take turns on it.
         var sharedWithPIM: Bool
+        /// Bytes it holds (all instances).
+        var capacityBytes: Double
 
         func readSeconds(_ bytes: Double) -> Double {
             guard bytes > 0 else { return 0 }
@@ -50,6 +52,8 @@ struct ServingMachine {
     var pim: PIMAttentionMapper?
     var pimName: String
     var pimRowBuffers: Int
+    /// Bytes the PIM memory holds (all instances; 0 without PIM).
+    var pimCapacityBytes: Double
     /// The link between the compute device and the PIM memory (offloading transfers).
     var link: Link?
     /// Per-direction device-to-device bandwidth for the tensor-parallel all-reduce.
@@ -90,21 +94,22 @@ struct ServingMachine {
             pim = try PIMAttentionMapper(dram: dram, pim: pimOrganization, instances: level.instances)
             pimName = level.name
             pimRowBuffers = pimOrganization.rowBuffersPerBank
+            pimCapacityBytes = level.aggregateCapacity
         } else {
-            pim = nil; pimName = "pim"; pimRowBuffers = 1
+            pim = nil; pimName = "pim"; pimRowBuffers = 1; pimCapacityBytes = 0
         }
         // Weights live in the compute device's own main memory when it has one (a GPU), else in
         // the system memory it reads over its link (the NPU of NeuPIMs reads the PIM HBM).
         if let own = computeProfile.mainMemory, computeProfile.kind == .gpu || profile.kind != .system {
             let timing = profile.kind == .system ? nil : try profile.dram.map { try DRAMCommandTiming(dram: $0, pim: nil) }
             memory = Memory(name: own.name, sustainedBandwidth: own.sustainedBandwidth, joulesPerByte: own.readEnergyPerBit * 8,
-                            timing: timing, sharedWithPIM: false)
+                            timing: timing, sharedWithPIM: false, capacityBytes: own.aggregateCapacity)
         } else if let level = profile.memoryLevels.first {
             let read = profile.links.first { $0.to == level.name }
             memory = Memory(name: level.name, sustainedBandwidth: read.map { $0.bandwidthBytesPerSecond } ?? level.sustainedBandwidth,
                             joulesPerByte: (read?.energyPerBit ?? level.readEnergyPerBit) * 8,
                             timing: try profile.dram.map { try DRAMCommandTiming(dram: $0, pim: profile.pim) },
-                            sharedWithPIM: pimLevel?.name == level.name)
+                            sharedWithPIM: pimLevel?.name == level.name, capacityBytes: level.aggregateCapacity)
         } else {
             throw SimulationError.unsupported("'\(profile.name)' has no memory level to hold the model's weights")
         }

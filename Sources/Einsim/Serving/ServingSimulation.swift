@@ -57,6 +57,7 @@ public enum ServingSimulation {
 
     static func simulate(_ workload: ServingWorkload, machine: ServingMachine, profile: HardwareProfile, organization: ServingOrganization,
                          subBatches: Int, variant: ServingVariant) throws -> ServingResult {
+        try checkCapacity(workload, machine: machine, organization: organization, variant: variant)
         var builder = ServingLayerBuilder(workload: workload, machine: machine, organization: organization, subBatches: subBatches, variant: variant)
         let layer = try builder.build()
         let layers = workload.layersPerStage
@@ -119,6 +120,27 @@ public enum ServingSimulation {
                              tokensPerSecond: seconds > 0 ? tokens / seconds : 0,
                              joulesPerToken: tokens > 0 ? (dynamic + staticJ) / tokens : 0,
                              utilization: utilization, pimImbalance: layer.pimImbalance, trace: trace)
+    }
+
+    /// Refuses a batch whose weights and KV cache do not fit a device: the stage's weights in the
+    /// compute device's memory, every request's cached tokens (all layers of the stage) in the
+    /// memory that runs attention (the same one without PIM, or when PIM is in the NPU's HBM).
+    static func checkCapacity(_ workload: ServingWorkload, machine: ServingMachine, organization: ServingOrganization,
+                              variant: ServingVariant) throws {
+        let m = workload.shardedModel
+        let layers = Double(workload.layersPerStage)
+        let weights = layers * 2 * Double(m.dModel) * Double((m.heads + 2 * m.kvHeads) * m.headDim + m.heads * m.headDim + 2 * m.ffn)
+        let tokens = Double(workload.contextLengths.reduce(0, +))
+        let kv = tokens * layers * Double(2 * m.kvHeads * m.headDim) * variant.bytesPerElement
+        let separate = organization.attentionOnPIM && !machine.memory.sharedWithPIM && machine.pimCapacityBytes > 0
+        func gb(_ x: Double) -> String { Format.fixed(x / 1e9, 1) + " GB" }
+        if separate {
+            if weights > machine.memory.capacityBytes || kv > machine.pimCapacityBytes {
+                throw SimulationError.unsupported("\(workload.model.name) at batch \(workload.batch) needs \(gb(weights)) of weights and \(gb(kv)) of KV cache per device; '\(machine.profile.name)' holds \(gb(machine.memory.capacityBytes)) and \(gb(machine.pimCapacityBytes)) of PIM memory; use a smaller --batch or more --pipeline-parallel stages")
+            }
+        } else if weights + kv > machine.memory.capacityBytes {
+            throw SimulationError.unsupported("\(workload.model.name) at batch \(workload.batch) needs \(gb(weights)) of weights + \(gb(kv)) of KV cache per device, more than the \(gb(machine.memory.capacityBytes)) of '\(machine.profile.name)'; use a smaller --batch or more --pipeline-parallel stages")
+        }
     }
 
     /// Refuses an organization the system's devices cannot run, naming the ones that can.
