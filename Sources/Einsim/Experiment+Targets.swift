@@ -28,13 +28,13 @@ extension Experiment {
 
     /// Simulates one attention call on a non-GPU target (ASIC spatial array, NPU, PIM system).
     /// `mapping` is `auto` (searched over the full mapspace with `search`) or a preset
-    /// (``SpatialPreset``), whose cascade replaces `algorithm`. Dense attention only: masks are
-    /// refused, not approximated.
+    /// (``SpatialPreset``), whose cascade replaces `algorithm`. Causal attention, block-sparse and
+    /// block-selection masks, sliding windows and decode token selection skip the tiles they
+    /// leave empty (``SpatialSparsity``); neighborhoods over token grids, stripes and sinks are
+    /// refused.
     public static func simulateOnTarget(shape: AttentionShape, algorithm: String = "1pass", profile: HardwareProfile,
                                         mapping: String = "auto", search: SpatialSearch.Options = .init()) throws -> SimulationResult {
-        guard case .dense = shape.mask, !shape.causal else {
-            throw SimulationError.unsupported("'\(profile.name)' (\(profile.kind.rawValue)): masks and causal attention on spatial, NPU and PIM targets are not modeled yet; run the dense, non-causal call, or a GPU profile")
-        }
+        let sparsity = try spatialSparsity(shape, profile: profile)
         let preset: SpatialPreset?
         if mapping == "auto" {
             preset = nil
@@ -45,7 +45,8 @@ extension Experiment {
                                    suggestion: Suggestions.didYouMean(mapping, in: spatialMappingNames).map { "\($0); mappings: \(spatialMappingNames.joined(separator: ", "))" }
                                        ?? "mappings for spatial targets: \(spatialMappingNames.joined(separator: ", "))")
         }
-        let problem = try spatialProblem(shape: shape, algorithm: preset?.cascade ?? algorithm, profile: profile)
+        var problem = try spatialProblem(shape: shape, algorithm: preset?.cascade ?? algorithm, profile: profile)
+        problem.sparsity = sparsity
         if let preset, let why = preset.refusal(problem) {
             throw SimulationError.unsupported("mapping '\(preset.rawValue)' cannot run on '\(profile.name)': \(why); use --mapping auto")
         }
@@ -59,6 +60,78 @@ extension Experiment {
         result.loopNest += "\nmapper: \(Int(outcome.evaluated)) candidates evaluated, \(Int(outcome.pruned)) pruned"
             + (infeasible.isEmpty ? "" : ", infeasible: " + infeasible.joined(separator: ", "))
             + (outcome.stoppedEarly ? " (stopped early: best so far)" : "")
+        return result
+    }
+
+    /// The tiles `shape`'s mask lets a spatial mapping skip; refuses patterns it does not model.
+    static func spatialSparsity(_ shape: AttentionShape, profile: HardwareProfile) throws -> SpatialSparsity {
+        var density = 1.0, block = 1
+        var window: Int?
+        switch shape.mask {
+        case .dense: break
+        case let .blockSparse(d, b, _): density = d; block = b
+        case let .slidingWindow(w): window = w
+        case let .pattern(pattern):
+            if let decode = pattern.decode {
+                density = decode.keptFraction(kvLen: shape.kvLen); block = decode.pageTokens
+            } else if pattern.local == nil, pattern.stripeColumns == 0, pattern.sinkTokens == 0 {
+                density = pattern.selectionDensity(kvLen: shape.kvLen); block = pattern.block
+            } else {
+                throw SimulationError.unsupported("'\(profile.name)' (\(profile.kind.rawValue)): neighborhoods over token grids, stripes and sink tokens on spatial, NPU and PIM targets are not modeled yet; block-sparse, top-k/top-p, sliding-window, causal and decode token selection are (or run a GPU profile)")
+            }
+        }
+        return SpatialSparsity(density: density, block: block, window: window, causal: shape.causal, queries: shape.qLen, keys: shape.kvLen)
+    }
+
+    /// A variant on a spatial, NPU or PIM target: its mask through the spatial mapper, then its
+    /// predictor cascade's passes (if any) before the attention, each pass on the machine's units
+    /// (every operation class on the fastest unit that runs it, units in parallel) and its DRAM
+    /// traffic, whichever is longer, plus the launch.
+    public static func simulateVariantOnTarget(_ spec: VariantSpec, shape base: AttentionShape, algorithm: String = "1pass",
+                                               profile: HardwareProfile, mapping: String = "auto",
+                                               search: SpatialSearch.Options = .init()) throws -> SimulationResult {
+        guard !spec.changesAlgebraOrPrecision else {
+            throw SimulationError.unsupported("variant '\(spec.text)' on '\(profile.name)' (\(profile.kind.rawValue)): changed algebras and precisions are not modeled on spatial targets yet; run it on a GPU profile")
+        }
+        var shape = base
+        shape.mask = spec.mask
+        var result = try simulateOnTarget(shape: shape, algorithm: algorithm, profile: profile, mapping: mapping, search: search)
+        guard let name = spec.predictor else { return result }
+        var block = 128
+        var pattern: SparsePattern?
+        if case let .pattern(p) = spec.mask { pattern = p; block = p.block }
+        if case let .blockSparse(_, b, _) = spec.mask { block = b }
+        let passes = try PredictorResolver.passes(name, shape: shape, block: block, pattern: pattern)
+        let machine = try Machine(profile: profile, precision: .fp16)
+        var predictorSeconds = 0.0, predictorJoules = 0.0, predictorFlops = 0.0, predictorBytes = 0.0
+        var kernels: [SimulationResult.KernelBreakdown] = []
+        for pass in passes {
+            var busy = [Double](repeating: 0, count: machine.units.count)
+            var joules = 0.0
+            for c in CostClass.allCases where pass.operations[c] > 0 {
+                guard let u = machine.units.indices.filter({ (machine.units[$0].rate[c] ?? 0) > 0 })
+                        .max(by: { machine.units[$0].throughput(c, clockHz: machine.clockHz) < machine.units[$1].throughput(c, clockHz: machine.clockHz) }) else {
+                    throw SimulationError.unsupported("predictor '\(name)' needs \(c.rawValue) operations, which no unit of '\(profile.name)' runs")
+                }
+                busy[u] += pass.operations[c] / machine.units[u].throughput(c, clockHz: machine.clockHz)
+                joules += pass.operations[c] * (machine.units[u].energy[c] ?? 0)
+            }
+            joules += pass.dramBytes * machine.mainMemory.readJoulesPerByte
+            let seconds = max(busy.max() ?? 0, pass.dramBytes / machine.mainMemory.bandwidth) + machine.launchOverheadSeconds
+            kernels.append(.init(name: RooflineEngine.predictorKernelPrefix + pass.name, seconds: seconds, dynamicJoules: joules, dramBytes: pass.dramBytes))
+            predictorSeconds += seconds; predictorJoules += joules
+            predictorFlops += 2 * pass.operations[.matrixMAC]; predictorBytes += pass.dramBytes
+        }
+        let idle = machine.idleWatts * predictorSeconds
+        result.kernels = kernels + result.kernels
+        result.latencySeconds += predictorSeconds
+        result.dynamicJoules += predictorJoules
+        result.staticJoules += idle
+        result.energyJoules += predictorJoules + idle
+        result.flops += predictorFlops
+        result.dramBytes += predictorBytes
+        result.averagePowerWatts = result.latencySeconds > 0 ? result.energyJoules / result.latencySeconds : 0
+        result.loopNest = (passes.map { "predictor pass \($0.name): before the attention, through DRAM" } + [result.loopNest]).joined(separator: "\n")
         return result
     }
 }

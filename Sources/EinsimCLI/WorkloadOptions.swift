@@ -232,13 +232,13 @@ struct WorkloadOptions: ParsableArguments {
                 // Spatial arrays, NPUs and PIM systems: the cascade through the spatial mapper.
                 try checkMapping(for: profile)
                 for spec in specs {
-                    if spec.changesAlgebraOrPrecision || spec.predictor != nil {
-                        throw SimulationError.unsupported("variant '\(spec.text)' on '\(profile.name)' (\(profile.kind.rawValue)) is not modeled yet; run it on a GPU profile")
-                    }
                     var shape = base
                     shape.mask = spec.mask
-                    let result = try Experiment.simulateOnTarget(shape: shape, algorithm: algorithm ?? "1pass", profile: profile,
-                                                                 mapping: mappingName ?? "auto", search: searchOptions)
+                    if spec.predictor != nil, Experiment.engine == .cycle {
+                        throw SimulationError.unsupported("the cycle engine does not schedule predictor passes yet (variant '\(spec.text)'); use --engine roofline")
+                    }
+                    let result = try Experiment.simulateVariantOnTarget(spec, shape: base, algorithm: algorithm ?? "1pass", profile: profile,
+                                                                        mapping: mappingName ?? "auto", search: searchOptions)
                     records.append(ResultRecord(result: result, variant: spec.text, model: model, phase: phase, scope: "attention", shape: shape))
                 }
                 continue

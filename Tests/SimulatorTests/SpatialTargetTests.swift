@@ -74,11 +74,41 @@ struct SpatialTargetTests {
         #expect(pim.dramBytes < npu.dramBytes)
     }
 
-    @Test func masksAndGQAAreRefusedNotApproximated() throws {
-        var causal = Self.bert
-        causal.causal = true
-        #expect(throws: SimulationError.self) { try Self.run("fusemax", causal) }
+    @Test func gqaAndGridNeighborhoodsAreRefusedNotApproximated() throws {
         #expect(throws: SimulationError.self) { try Self.run("fusemax", AttentionShape(batch: 1, heads: 32, kvHeads: 8, qLen: 4096, headDim: 128)) }
+        var grid = Self.bert
+        grid.mask = try VariantSpec.parse("neighborhood:window=7x7,grid=64x64").mask
+        grid.qLen = 4096; grid.kvLen = 4096
+        #expect(throws: SimulationError.self) { try Self.run("fusemax", grid) }
+    }
+
+    /// Masks on spatial targets: skipped tiles are skipped array work and K/V reads, at the
+    /// granularity of the mapping's tiles (which the mapper trades against utilization).
+    @Test(arguments: ["fusemax", "flat", "tpu-like-npu"])
+    func masksSkipWholeTiles(hardware: String) throws {
+        let base = AttentionShape(batch: 4, heads: 16, qLen: 16384, headDim: 64)
+        func run(_ variant: String, causal: Bool = false) throws -> SimulationResult {
+            var shape = base
+            shape.causal = causal
+            return try Experiment.simulateVariantOnTarget(try VariantSpec.parse(variant), shape: shape, profile: try ProfileResolver.load(hardware))
+        }
+        let dense = try run("dense")
+        // density 1.0 is dense
+        let full = try run("block-sparse:density=1.0,block=128")
+        #expect(abs(full.latencySeconds / dense.latencySeconds - 1) < 1e-9 && abs(full.energyJoules / dense.energyJoules - 1) < 1e-9)
+        // 80% of the blocks skipped: faster, but not beyond the kept fraction
+        let sparse = try run("block-sparse:density=0.2,block=128")
+        #expect(sparse.latencySeconds < dense.latencySeconds && sparse.latencySeconds > 0.2 * dense.latencySeconds * 0.999)
+        #expect(sparse.energyJoules < dense.energyJoules)
+        #expect(sparse.latencySeconds >= sparse.rooflineSeconds * (1 - 1e-9))
+        // windows: monotonic in the window, and causal roughly halves the work
+        let narrow = try run("sliding-window:window=512"), wide = try run("sliding-window:window=4096")
+        #expect(narrow.latencySeconds < wide.latencySeconds && wide.latencySeconds <= dense.latencySeconds)
+        let causal = try run("dense", causal: true)
+        #expect(causal.latencySeconds < dense.latencySeconds && causal.latencySeconds > 0.45 * dense.latencySeconds)
+        // a predicted selection pays its predictor's passes first
+        let topK = try run("top-k:keep=16,block=128")
+        #expect(topK.predictorShare > 0 && topK.latencySeconds < dense.latencySeconds)
     }
 
     @Test func millionTokenSequencesCostNoMoreToSimulate() throws {

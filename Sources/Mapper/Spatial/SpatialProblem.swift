@@ -72,6 +72,8 @@ public struct SpatialProblem: Sendable {
     public let tensors: [TensorInfo]
     /// Whether the cascade partitions the key rank (`M0`), so the key tile is the cascade's M0.
     public let partitionsKeys: Bool
+    /// The tiles the call's mask lets a mapping skip (dense by default).
+    public var sparsity: SpatialSparsity = .dense
 
     /// Compiles `cascade` for `machine` at the given sizes (`B`, `H`, `P`, `M`, `E`, `F`, …).
     public init(cascade: Cascade, sizes: [String: Int], machine: Machine) throws {

@@ -218,6 +218,12 @@ public struct SpatialCostModel: Sendable {
         let m0 = min(Double(group.keyTile), m)
         let m1 = (m / m0).rounded(.up)
         let blocks = bh * (p / p0).rounded(.up)
+        // Tiles the mask lets the mapping skip: computed tiles (p0 × m0), key tiles a query block
+        // needs (pb rows), key tiles any query needs (the first read).
+        let sparsity = problem.sparsity
+        let tileKept = sparsity.tileFraction(rows: p0, keys: m0)
+        let keyTilesKept = sparsity.keyTileFraction(rows: pb, keys: m0)
+        let keyTilesFirstRead = sparsity.keyTileFraction(rows: p, keys: m0)
         let members = group.einsums
         do {
             var busy = (0..<unitCount).map { _ in 0.0 }
@@ -238,17 +244,18 @@ public struct SpatialCostModel: Sendable {
                 if u < 0 || einsums[i].classes.isEmpty { continue }
                 let idx = (kt * einsumCount + i) * unitCount + u
                 let util = utilization(i, u, group, blocks: blocks)
-                let t = ownSeconds[idx] / util
+                let kept = einsums[i].key == .none ? 1 : tileKept
+                let t = ownSeconds[idx] / util * kept
                 busy[u] += t
-                c.useful[u] += ownSeconds[idx]
+                c.useful[u] += ownSeconds[idx] * kept
                 let lu = lentUnit[idx]
-                if lu >= 0 { busy[lu] += lentSeconds[idx]; c.useful[lu] += lentSeconds[idx] }
-                energy += joules[idx]
+                if lu >= 0 { busy[lu] += lentSeconds[idx] * kept; c.useful[lu] += lentSeconds[idx] * kept }
+                energy += joules[idx] * kept
                 if detail {
-                    c.einsums.append(.init(name: einsums[i].name, unit: units[u].name, seconds: t + lentSeconds[idx],
-                                           joules: joules[idx], utilization: util))
+                    c.einsums.append(.init(name: einsums[i].name, unit: units[u].name, seconds: t + lentSeconds[idx] * kept,
+                                           joules: joules[idx] * kept, utilization: util))
                     stages.append((einsums[i].name, units[u].name, t))
-                    if lu >= 0 { stages.append((einsums[i].name + " (lent)", units[lu].name, lentSeconds[idx])) }
+                    if lu >= 0 { stages.append((einsums[i].name + " (lent)", units[lu].name, lentSeconds[idx] * kept)) }
                 }
             }
             // Traffic and capacity.
@@ -279,12 +286,14 @@ public struct SpatialCostModel: Sendable {
                         if firstSight(input.tensor) {
                             let bytes = t.bytes[kt]
                             if t.byKey && !t.byQuery {
-                                keyReads += bytes
+                                keyReads += bytes * keyTilesKept
                                 keyTiles += 2 * m0 * t.innerElements * t.elementBytes
                                 keyWhole += bytes / bh
-                                if pimOnly { inBank += bytes } else { dramRead += bytes }   // once; re-reads added below
+                                // once (the key tiles any query needs); re-reads added below
+                                if pimOnly { inBank += bytes * keyTilesFirstRead } else { dramRead += bytes * keyTilesFirstRead }
                             } else {
-                                if pimOnly { inBank += bytes } else { dramRead += bytes }
+                                let share = t.byKey ? tileKept : 1
+                                if pimOnly { inBank += bytes * share } else { dramRead += bytes * share }
                                 if t.byQuery && !t.byKey { queryRows += pb * t.innerElements * t.elementBytes }
                                 else { streamed += 2 * p0 * m0 * t.innerElements * t.elementBytes }
                             }
@@ -305,18 +314,19 @@ public struct SpatialCostModel: Sendable {
                         if e.key == .perKey && !t.byKey { multicast *= m0 }
                         if e.query && !t.byQuery { multicast *= p0 }
                         multicast = min(multicast, u >= 0 ? lanes[u] : 1)
-                        buffer += e.points[kt] / max(1, multicast) / input.registerReuse * t.elementBytes
+                        buffer += e.points[kt] / max(1, multicast) / input.registerReuse * t.elementBytes * (e.key == .none ? 1 : tileKept)
                     }
                 }
                 // Outputs: leave the group, or go to the buffer for another unit or a later pass.
                 let out = tensors[e.output]
                 let consumers = consumersOf[i]
                 let leaves = out.role == .output || consumers.contains { groupOf[$0] != g }
+                let outShare = out.byKey ? tileKept : 1
                 if leaves {
-                    dramWrite += out.bytes[kt]
-                    buffer += out.bytes[kt]
+                    dramWrite += out.bytes[kt] * outShare
+                    buffer += out.bytes[kt] * outShare
                 } else if consumers.contains(where: { plan.binding[$0] != u || einsums[$0].pass != e.pass }) {
-                    buffer += out.bytes[kt]
+                    buffer += out.bytes[kt] * outShare
                 }
                 if !out.byKey && out.byQuery { queryRows += pb * out.innerElements * out.elementBytes }
             }
@@ -354,7 +364,7 @@ public struct SpatialCostModel: Sendable {
                 c.busy[u] += busy[u]
             }
             let perPass = Double(max(passCount, 1))
-            let iterations = max(1, blocks * (keyed ? m1 : 1) * perPass / maxInstances)
+            let iterations = max(1, blocks * (keyed ? m1 * tileKept : 1) * perPass / maxInstances)
             var seconds: Double
             var bound: String
             if plan.schedule == .pipelined {
@@ -400,7 +410,8 @@ extension SpatialCostModel {
         for i in 0..<einsumCount {
             for u in 0..<unitCount {
                 let idx = (kt * einsumCount + i) * unitCount + u
-                table[i * unitCount + u] = problem.einsums[i].classes.isEmpty ? 0 : ownSeconds[idx] / utilization(i, u, plan, blocks: blocks)
+                let kept = problem.einsums[i].key == .none ? 1 : problem.sparsity.tileFraction(rows: min(Double(plan.queryLanes), p), keys: min(Double(plan.keyTile), Double(problem.keys)))
+                table[i * unitCount + u] = problem.einsums[i].classes.isEmpty ? 0 : ownSeconds[idx] / utilization(i, u, plan, blocks: blocks) * kept
             }
         }
         return table
@@ -411,12 +422,15 @@ extension SpatialCostModel {
     public func lowerBound(_ plan: SpatialPlan.Group, table: [Double], hosts: [[Int]], objective: Objective) -> Double {
         guard let kt = problem.keyTileIndex(plan.keyTile) else { return .infinity }
         var sum = 0.0, longest = 0.0, energy = 0.0
+        let tileKept = problem.sparsity.tileFraction(rows: min(Double(plan.queryLanes), Double(problem.queries)),
+                                                     keys: min(Double(plan.keyTile), Double(problem.keys)))
         for i in plan.einsums where !hosts[i].isEmpty {
             var t = Double.infinity, j = Double.infinity
             for u in hosts[i] {
                 t = min(t, table[i * unitCount + u])
                 j = min(j, joules[(kt * einsumCount + i) * unitCount + u])
             }
+            if problem.einsums[i].key != .none { j *= tileKept }
             sum += t; longest = max(longest, t); energy += j
         }
         // Compulsory traffic counts toward the bound of the group that reads the queries.
@@ -425,7 +439,12 @@ extension SpatialCostModel {
             for input in problem.einsums[i].inputs where problem.tensors[input.tensor].role == .input { touched.insert(input.tensor) }
             if problem.tensors[problem.einsums[i].output].role == .output { touched.insert(problem.einsums[i].output) }
         }
-        let bytes = touched.reduce(0.0) { $0 + problem.tensors[$1].bytes[kt] }
+        // K and V: only the key tiles some query needs (at this tile width).
+        let firstRead = problem.sparsity.keyTileFraction(rows: Double(problem.queries), keys: min(Double(plan.keyTile), Double(problem.keys)))
+        let bytes = touched.reduce(0.0) { acc, t in
+            let tensor = problem.tensors[t]
+            return acc + tensor.bytes[kt] * (tensor.byKey && !tensor.byQuery ? firstRead : 1)
+        }
         let inBank = pimInBank.reduce(0, +)
         let seconds = max(sum / Double(max(unitCount, 1)), longest, bytes / max(mainBandwidth, inBank))
         energy += bytes * min(mainRead, inBank > 0 ? inBankJoulesPerByte : mainRead)

@@ -13,11 +13,16 @@ extension SpatialCostModel {
         let latency = c.seconds
         let kt = plan.groups.first.flatMap { problem.keyTileIndex($0.keyTile) } ?? 0
         let macs = problem.einsums.reduce(0.0) { $0 + $1.counts[kt][.matrixMAC] }
-        let flops = 2 * macs
+        // Useful work: the kept scores; compulsory traffic: K and V only where some query needs them.
+        let sparsity = problem.sparsity
+        let flops = 2 * macs * sparsity.keptFraction
         let staticJ = idleWatts * latency
         let peak = machine.peak(.matrixMAC) * 2
         let inBank = pimInBank.reduce(0, +)
-        let roofline = max(peak > 0 ? flops / peak : 0, problem.compulsoryBytes / max(mainBandwidth, inBank))
+        let keysNeeded = sparsity.keyTileFraction(rows: Double(problem.queries), keys: 1)
+        let compulsory = problem.tensors.filter { $0.role != .intermediate }
+            .reduce(0.0) { $0 + $1.bytes[0] * ($1.byKey && !$1.byQuery ? keysNeeded : 1) }
+        let roofline = max(peak > 0 ? flops / peak : 0, compulsory / max(mainBandwidth, inBank))
         var components: [String: Double] = [:]
         for e in c.einsums { components[e.unit, default: 0] += e.joules }
         components[machine.mainMemory.name, default: 0] += c.dramJoules
