@@ -18,6 +18,7 @@ public struct EinsimCommand: ParsableCommand {
     /// Runs the CLI with `arguments` and returns the process exit status: 0 success, 1 the
     /// simulation could not be done, 2 bad input (usage errors included).
     public static func run(arguments: [String]) -> Int32 {
+        InterruptHandling.install()
         do {
             var command = try parseAsRoot(arguments)
             try command.run()

@@ -160,3 +160,34 @@ struct SpatialTargetTests {
         #expect(binding.latencySeconds < architecture.latencySeconds)
     }
 }
+
+/// Anytime search: an interrupt (Ctrl-C in the CLI) returns the best mapping found so far.
+@Suite("Anytime mapper search")
+struct AnytimeSearchTests {
+    final class Flag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+        var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+        func set() { lock.lock(); value = true; lock.unlock() }
+    }
+
+    @Test func anInterruptReturnsTheBestSoFar() async throws {
+        let shape = AttentionShape(batch: 64, heads: 12, qLen: 65536, headDim: 64)
+        let problem = try Experiment.spatialProblem(shape: shape, algorithm: "1pass", profile: try ProfileResolver.load("fusemax"))
+        let space = SpatialMapspace(problem: problem)
+        let start = Date()
+        let flag = Flag()
+        let search = Task.detached {
+            // (A private flag, so searches of tests running beside this one are not stopped.)
+            try SpatialSearch.best(space, options: SpatialSearch.Options(mode: .random, seed: 3, samples: 100_000_000, timeLimit: 120,
+                                                                         interrupted: { flag.isSet }))
+        }
+        try await Task.sleep(nanoseconds: 500_000_000)
+        flag.set()
+        let outcome = try await search.value
+        #expect(outcome.stoppedEarly)
+        #expect(outcome.evaluated > 0 && outcome.evaluated < 100_000_000)
+        #expect(outcome.cost.seconds.isFinite)
+        #expect(Date().timeIntervalSince(start) < 60)
+    }
+}

@@ -7,9 +7,14 @@ import Mapper
 public enum SearchInterrupt {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var flag = false
+    nonisolated(unsafe) private static var searches = 0
     public static var requested: Bool { lock.lock(); defer { lock.unlock() }; return flag }
     public static func request() { lock.lock(); flag = true; lock.unlock() }
     public static func reset() { lock.lock(); flag = false; lock.unlock() }
+    /// True while a search runs (an interrupt then asks it for its best so far).
+    public static var searching: Bool { lock.lock(); defer { lock.unlock() }; return searches > 0 }
+    static func begin() { lock.lock(); searches += 1; lock.unlock() }
+    static func end() { lock.lock(); searches -= 1; if searches == 0 { flag = false }; lock.unlock() }
 }
 
 /// Search over a ``SpatialMapspace`` scored by the ``SpatialCostModel``.
@@ -33,10 +38,14 @@ public enum SpatialSearch {
         public var timeLimit: Double
         /// Called about ten times a second with (candidates so far, mapspace size).
         public var progress: (@Sendable (Double, Double) -> Void)?
+        /// Asked about ten times a second; true stops the search with its best so far (the CLI's
+        /// Ctrl-C goes through ``SearchInterrupt`` instead, which every search also obeys).
+        public var interrupted: (@Sendable () -> Bool)?
         public init(mode: Mode = .exhaustive, objective: Objective = .latency, seed: UInt64 = 1, samples: Int = 100_000,
-                    timeLimit: Double = 60, progress: (@Sendable (Double, Double) -> Void)? = nil) {
+                    timeLimit: Double = 60, progress: (@Sendable (Double, Double) -> Void)? = nil,
+                    interrupted: (@Sendable () -> Bool)? = nil) {
             self.mode = mode; self.objective = objective; self.seed = seed; self.samples = samples
-            self.timeLimit = timeLimit; self.progress = progress
+            self.timeLimit = timeLimit; self.progress = progress; self.interrupted = interrupted
         }
     }
 
@@ -56,6 +65,8 @@ public enum SpatialSearch {
     public static func best(_ space: SpatialMapspace, name: String = "auto", options: Options = Options()) throws -> Outcome {
         let model = SpatialCostModel(problem: space.problem)
         let problem = space.problem
+        SearchInterrupt.begin()
+        defer { SearchInterrupt.end() }
         let start = Date()
         let deadline = start.addingTimeInterval(options.timeLimit)
         var evaluated = 0.0, pruned = 0.0
@@ -69,7 +80,7 @@ public enum SpatialSearch {
             if sinceCheck < 4096 { return stopped }
             sinceCheck = 0
             let now = Date()
-            if now >= deadline || SearchInterrupt.requested { stopped = true }
+            if now >= deadline || SearchInterrupt.requested || options.interrupted?() == true { stopped = true }
             if let progress = options.progress, now.timeIntervalSince(lastProgress) > 0.1 {
                 lastProgress = now
                 progress(evaluated + pruned + infeasible.values.reduce(0, +), total)
