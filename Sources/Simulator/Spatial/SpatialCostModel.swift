@@ -48,6 +48,18 @@ public struct SpatialCostModel: Sendable {
     /// Whether any Einsum hands a pass-crossing tensor inside a group (fibers to account).
     let hasPassCrossing: Bool
 
+    /// Plain-value views of the problem for the hot loop (no reference counting per access).
+    struct EinsumView { var pass: Int; var keyed: Bool; var perKey: Bool; var query: Bool; var hasClasses: Bool
+                        var inputStart: Int; var inputCount: Int; var output: Int }
+    struct InputView { var tensor: Int; var producer: Int; var carried: Bool; var registerReuse: Double }
+    struct TensorView { var byKey: Bool; var byQuery: Bool; var inner: Double; var elementBytes: Double; var isOutput: Bool }
+    let einsumViews: [EinsumView]
+    let inputViews: [InputView]
+    let tensorViews: [TensorView]
+    /// Bytes of tensor t at key tile kt: index `kt * tensors + t`; points of Einsum i: `kt * einsums + i`.
+    let tensorBytes: [Double]
+    let einsumPoints: [Double]
+
     public init(problem: SpatialProblem) {
         self.problem = problem
         let machine = problem.machine
@@ -102,6 +114,19 @@ public struct SpatialCostModel: Sendable {
             problem.einsums.indices.filter { j in problem.einsums[j].inputs.contains { $0.producer == i } }
         }
         inBankJoulesPerByte = (machine.profile.pim?.energyPerBit).map { $0 * 8 } ?? main.readJoulesPerByte
+        var ev: [EinsumView] = [], iv: [InputView] = []
+        for e in problem.einsums {
+            ev.append(EinsumView(pass: e.pass, keyed: e.key != .none, perKey: e.key == .perKey, query: e.query, hasClasses: !e.classes.isEmpty,
+                                 inputStart: iv.count, inputCount: e.inputs.count, output: e.output))
+            for input in e.inputs {
+                iv.append(InputView(tensor: input.tensor, producer: input.producer ?? -1, carried: input.carried, registerReuse: input.registerReuse))
+            }
+        }
+        einsumViews = ev; inputViews = iv
+        tensorViews = problem.tensors.map { TensorView(byKey: $0.byKey, byQuery: $0.byQuery, inner: $0.innerElements,
+                                                       elementBytes: $0.elementBytes, isOutput: $0.role == .output) }
+        tensorBytes = problem.keyTiles.indices.flatMap { kt in problem.tensors.map { $0.bytes[kt] } }
+        einsumPoints = problem.keyTiles.indices.flatMap { kt in problem.einsums.map { $0.points[kt] } }
     }
 
     /// Cost of one plan: totals, and per group and Einsum when `detail` is set.
@@ -155,7 +180,7 @@ public struct SpatialCostModel: Sendable {
     /// Fraction of unit u's lanes Einsum i keeps busy at the plan's spatial factors.
     @inline(__always)
     func utilization(_ i: Int, _ u: Int, _ plan: SpatialPlan.Group, blocks: Double) -> Double {
-        let e = problem.einsums[i]
+        let e = einsumViews[i]
         let p = Double(problem.queries), m = Double(problem.keys)
         var spread = 1.0, fill = 1.0
         if e.query {
@@ -163,7 +188,7 @@ public struct SpatialCostModel: Sendable {
             spread *= p0
             fill *= p / ((p / p0).rounded(.up) * p0)
         }
-        if e.key == .perKey {
+        if e.perKey {
             let m0 = min(Double(plan.keyTile), m)
             spread *= m0
             fill *= m / ((m / m0).rounded(.up) * m0)
@@ -207,9 +232,8 @@ public struct SpatialCostModel: Sendable {
             c.overflow = ("key tile \(group.keyTile)", 0, 0)
             return
         }
-        let units = problem.machine.units
-        let einsums = problem.einsums
-        let tensors = problem.tensors
+        let einsums = einsumViews
+        let tensorCount = tensorViews.count
         let p = Double(problem.queries), m = Double(problem.keys)
         let bh = Double(problem.batch * problem.heads)
         let pb = min(Double(group.queryBlock), p)
@@ -234,17 +258,17 @@ public struct SpatialCostModel: Sendable {
             var keyed = false
             for i in members {
                 passMask |= 1 << UInt64(min(max(einsums[i].pass, 0), 63))
-                if einsums[i].key != .none { keyed = true }
+                if einsums[i].keyed { keyed = true }
             }
             let passCount = passMask.nonzeroBitCount
             let fused = passCount > 1
             // Compute.
             for i in members {
                 let u = plan.binding[i]
-                if u < 0 || einsums[i].classes.isEmpty { continue }
+                if u < 0 || !einsums[i].hasClasses { continue }
                 let idx = (kt * einsumCount + i) * unitCount + u
                 let util = utilization(i, u, group, blocks: blocks)
-                let kept = einsums[i].key == .none ? 1 : tileKept
+                let kept = einsums[i].keyed ? tileKept : 1
                 let t = ownSeconds[idx] / util * kept
                 busy[u] += t
                 c.useful[u] += ownSeconds[idx] * kept
@@ -252,10 +276,11 @@ public struct SpatialCostModel: Sendable {
                 if lu >= 0 { busy[lu] += lentSeconds[idx] * kept; c.useful[lu] += lentSeconds[idx] * kept }
                 energy += joules[idx] * kept
                 if detail {
-                    c.einsums.append(.init(name: einsums[i].name, unit: units[u].name, seconds: t + lentSeconds[idx] * kept,
+                    let units = problem.machine.units, name = problem.einsums[i].name
+                    c.einsums.append(.init(name: name, unit: units[u].name, seconds: t + lentSeconds[idx] * kept,
                                            joules: joules[idx] * kept, utilization: util))
-                    stages.append((einsums[i].name, units[u].name, t))
-                    if lu >= 0 { stages.append((einsums[i].name + " (lent)", units[lu].name, lentSeconds[idx] * kept)) }
+                    stages.append((name, units[u].name, t))
+                    if lu >= 0 { stages.append((name + " (lent)", units[lu].name, lentSeconds[idx] * kept)) }
                 }
             }
             // Traffic and capacity.
@@ -278,57 +303,64 @@ public struct SpatialCostModel: Sendable {
             for i in members {
                 let e = einsums[i]
                 let u = plan.binding[i]
-                for input in e.inputs {
-                    let t = tensors[input.tensor]
-                    let inside = input.producer.map { groupOf[$0] == g } ?? false
+                for inputIndex in e.inputStart..<(e.inputStart + e.inputCount) {
+                    let input = inputViews[inputIndex]
+                    let t = tensorViews[input.tensor]
+                    let inside = input.producer >= 0 && groupOf[input.producer] == g
                     let pimOnly = u >= 0 && pimInBank[u] > 0
                     if !inside {
                         if firstSight(input.tensor) {
-                            let bytes = t.bytes[kt]
+                            let bytes = tensorBytes[kt * tensorCount + input.tensor]
                             if t.byKey && !t.byQuery {
                                 keyReads += bytes * keyTilesKept
-                                keyTiles += 2 * m0 * t.innerElements * t.elementBytes
+                                keyTiles += 2 * m0 * t.inner * t.elementBytes
                                 keyWhole += bytes / bh
                                 // once (the key tiles any query needs); re-reads added below
                                 if pimOnly { inBank += bytes * keyTilesFirstRead } else { dramRead += bytes * keyTilesFirstRead }
                             } else {
                                 let share = t.byKey ? tileKept : 1
                                 if pimOnly { inBank += bytes * share } else { dramRead += bytes * share }
-                                if t.byQuery && !t.byKey { queryRows += pb * t.innerElements * t.elementBytes }
-                                else { streamed += 2 * p0 * m0 * t.innerElements * t.elementBytes }
+                                if t.byQuery && !t.byKey { queryRows += pb * t.inner * t.elementBytes }
+                                else { streamed += 2 * p0 * m0 * t.inner * t.elementBytes }
                             }
                         }
-                    } else if hasPassCrossing, let producer = input.producer {
+                    } else if hasPassCrossing, input.producer >= 0 {
                         // Pass-crossing intermediates of a fused group stay whole per query block.
+                        let producer = input.producer
                         if einsums[producer].pass < e.pass && t.byKey {
                             for b in einsums[producer].pass..<e.pass {
-                                let live = pb * m * t.innerElements * t.elementBytes
+                                let live = pb * m * t.inner * t.elementBytes
                                 if fiberLive[b * 100_000 + input.tensor] == nil { fiberLive[b * 100_000 + input.tensor] = live }
                             }
                         }
                     }
                     // Operands from the buffer: anything not in this unit's registers.
-                    let inRegisters = inside && !input.carried && input.producer.map { plan.binding[$0] == u && einsums[$0].pass == e.pass } ?? false
+                    let inRegisters = inside && !input.carried && plan.binding[input.producer] == u && einsums[input.producer].pass == e.pass
                     if !inRegisters && !pimOnly {
                         var multicast = 1.0
-                        if e.key == .perKey && !t.byKey { multicast *= m0 }
+                        if e.perKey && !t.byKey { multicast *= m0 }
                         if e.query && !t.byQuery { multicast *= p0 }
                         multicast = min(multicast, u >= 0 ? lanes[u] : 1)
-                        buffer += e.points[kt] / max(1, multicast) / input.registerReuse * t.elementBytes * (e.key == .none ? 1 : tileKept)
+                        buffer += einsumPoints[kt * einsumCount + i] / max(1, multicast) / input.registerReuse * t.elementBytes * (e.keyed ? tileKept : 1)
                     }
                 }
                 // Outputs: leave the group, or go to the buffer for another unit or a later pass.
-                let out = tensors[e.output]
+                let out = tensorViews[e.output]
+                let outBytes = tensorBytes[kt * tensorCount + e.output]
                 let consumers = consumersOf[i]
-                let leaves = out.role == .output || consumers.contains { groupOf[$0] != g }
+                var leaves = out.isOutput, handedOver = false
+                for j in consumers {
+                    if groupOf[j] != g { leaves = true }
+                    if plan.binding[j] != u || einsums[j].pass != e.pass { handedOver = true }
+                }
                 let outShare = out.byKey ? tileKept : 1
                 if leaves {
-                    dramWrite += out.bytes[kt] * outShare
-                    buffer += out.bytes[kt] * outShare
-                } else if consumers.contains(where: { plan.binding[$0] != u || einsums[$0].pass != e.pass }) {
-                    buffer += out.bytes[kt] * outShare
+                    dramWrite += outBytes * outShare
+                    buffer += outBytes * outShare
+                } else if handedOver {
+                    buffer += outBytes * outShare
                 }
-                if !out.byKey && out.byQuery { queryRows += pb * out.innerElements * out.elementBytes }
+                if !out.byKey && out.byQuery { queryRows += pb * out.inner * out.elementBytes }
             }
             // Fibers live per pass boundary; the peak boundary counts.
             var perBoundary: [Int: Double] = [:]
@@ -373,10 +405,7 @@ public struct SpatialCostModel: Sendable {
             } else {
                 seconds = max(sumBusy, dramT, bufferT, inBankT)
             }
-            if seconds == dramT { bound = problem.machine.mainMemory.name }
-            else if seconds == inBankT { bound = problem.machine.mainMemory.name + " (in-bank)" }
-            else if seconds == bufferT { bound = problem.machine.onChipBuffer?.name ?? "buffer" }
-            else { bound = busiest >= 0 ? units[busiest].name : "none" }
+            let boundSeconds = seconds
             seconds += launch
             c.seconds += seconds
             c.dynamicJoules += energy
@@ -384,6 +413,11 @@ public struct SpatialCostModel: Sendable {
             c.inBankBytes += inBank
             c.bufferBytes += buffer
             if detail {
+                let units = problem.machine.units
+                if boundSeconds == dramT { bound = problem.machine.mainMemory.name }
+                else if boundSeconds == inBankT { bound = problem.machine.mainMemory.name + " (in-bank)" }
+                else if boundSeconds == bufferT { bound = problem.machine.onChipBuffer?.name ?? "buffer" }
+                else { bound = busiest >= 0 ? units[busiest].name : "none" }
                 var detailGroup = Cost.Group(seconds: seconds, joules: energy, dramBytes: dram, bufferNeeded: needed, bound: bound)
                 detailGroup.stages = stages
                 detailGroup.dramSeconds = dramT; detailGroup.bufferSeconds = bufferT; detailGroup.inBankSeconds = inBankT
