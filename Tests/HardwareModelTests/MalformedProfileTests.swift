@@ -411,3 +411,44 @@ extension String {
         return result + rest
     }
 }
+
+/// Regressions from the bad-input campaign (issue 12): inheritance scales linearly, a flood of
+/// problems is reported boundedly, and a rejected clock is not blamed on the parent's cycles.
+@Suite("Profile loading limits")
+struct ProfileLoadingLimitTests {
+    @Test func twentyThousandChildrenExtendingAShippedProfileLoadInLinearTime() throws {
+        let levels = (0..<20_000).map { "  <memory name=\"m\($0)\"><capacity>1 GB</capacity><bandwidth>1 TB/s</bandwidth></memory>" }
+        let xml = "<?xml version=\"1.0\"?>\n<profile name=\"big\" kind=\"gpu\" extends=\"nvidia-h100-sxm\">\n" + levels.joined(separator: "\n") + "\n</profile>\n"
+        let start = ContinuousClock.now
+        do {
+            _ = try ProfileLoader.load(xml: xml, file: "big.xml", searchDirectory: ProfileLibrary.profilesDirectory)
+            Issue.record("disconnected levels should be rejected")
+        } catch let errors as ProfileErrors {
+            #expect(errors.errors.count == 20_000)
+            // The message prints a bounded number of problems and counts the rest.
+            let lines = errors.rendered.split(separator: "\n")
+            #expect(lines.count < 50)
+            #expect(errors.rendered.contains("and 19980 more problems"))
+        }
+        #expect(ContinuousClock.now - start < .seconds(20), "inheritance must not be quadratic in the children")
+    }
+
+    @Test func aRejectedClockIsTheOnlyError() {
+        let xml = """
+        <?xml version="1.0"?>
+        <profile name="fast" kind="gpu" extends="nvidia-h100-sxm">
+          <clock>1e300 GHz</clock>
+        </profile>
+        """
+        do {
+            _ = try ProfileLoader.load(xml: xml, file: "fast.xml", searchDirectory: ProfileLibrary.profilesDirectory)
+            Issue.record("an implausible clock should be rejected")
+        } catch let errors as ProfileErrors {
+            #expect(errors.errors.count == 1)
+            #expect(errors.errors.first?.location?.file == "fast.xml")
+            #expect(errors.errors.first?.message.contains("plausible bound") == true)
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+}

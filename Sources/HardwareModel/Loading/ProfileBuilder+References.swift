@@ -20,6 +20,14 @@ extension ProfileBuilder {
         let elements = Self.namedElements(root, path: path)
         let unitNames = profile.computeUnits.map(\.name)
         let memoryNames = profile.memoryLevels.map(\.name)
+        // Sets and an index keep the checks linear in the number of elements.
+        let unitSet = Set(unitNames), memorySet = Set(memoryNames)
+        var firstElement: [String: (element: XMLElementNode, path: String)] = [:]
+        for entry in elements {
+            guard let name = entry.element.attribute("name") else { continue }
+            let key = entry.element.name + "|" + name
+            if firstElement[key] == nil { firstElement[key] = entry }
+        }
         let deviceNames = elements.filter { $0.element.name == "device" }.compactMap { $0.element.attribute("name") }
         // Duplicates across the whole system (within one file they were caught when reading).
         var seen = Set<String>()
@@ -30,17 +38,17 @@ extension ProfileBuilder {
             }
         }
         func element(_ kind: String, _ name: String) -> (element: XMLElementNode, path: String)? {
-            elements.first { $0.element.name == kind && $0.element.attribute("name") == name }
+            firstElement[kind + "|" + name]
         }
         for unit in profile.computeUnits {
-            for reference in unit.servedBy where !memoryNames.contains(reference) {
+            for reference in unit.servedBy where !memorySet.contains(reference) {
                 if let entry = element("unit", unit.name) {
                     report(.unknownName(what: "memory level in servedBy", name: reference, candidates: memoryNames), entry.element, entry.path)
                 }
             }
         }
         for level in profile.memoryLevels {
-            for reference in level.serves where !memoryNames.contains(reference) && !unitNames.contains(reference) {
+            for reference in level.serves where !memorySet.contains(reference) && !unitSet.contains(reference) {
                 if let entry = element("memory", level.name) {
                     report(.unknownName(what: "unit or memory level in serves", name: reference, candidates: memoryNames + unitNames),
                            entry.element, entry.path + "/serves")
@@ -48,9 +56,10 @@ extension ProfileBuilder {
             }
         }
         let endpoints = deviceNames + memoryNames + unitNames
+        let endpointSet = Set(endpoints)
         for entry in elements where entry.element.name == "link" {
             for attribute in ["from", "to"] {
-                if let name = entry.element.attribute(attribute), !endpoints.contains(name) {
+                if let name = entry.element.attribute(attribute), !endpointSet.contains(name) {
                     report(.unknownName(what: "link endpoint", name: name, candidates: endpoints), entry.element, entry.path)
                 }
             }

@@ -5,6 +5,9 @@ import EinsimCore
 /// problem it finds; the reference and hierarchy checks are in `ProfileBuilder+References.swift`.
 struct ProfileBuilder {
     private(set) var errors: [ProfileError] = []
+    /// A clock was given but rejected: times written in cycles cannot be converted, and saying so
+    /// again for every inherited one would blame the parent for the clock's fault.
+    private var clockRejected = false
 
     /// Builds the profile rooted at `root`; nil when a required part is missing or invalid.
     mutating func build(_ root: XMLElementNode) -> HardwareProfile? {
@@ -27,6 +30,7 @@ struct ProfileBuilder {
             report(.missing(element: "kind attribute", parent: node.name), node, path)
         }
         let ownClock = node.child("clock").flatMap { positive($0, .frequency, path: path, what: "the clock") }
+        if node.child("clock") != nil, ownClock == nil { clockRejected = true }
         let devices = node.children(named: "device").compactMap { device in
             target(device, path: path + "/" + device.pathStep, inheritedClock: ownClock ?? inheritedClock)
         }
@@ -375,9 +379,10 @@ struct ProfileBuilder {
         do {
             return try Quantity.parse(element.text, as: dimension).value
         } catch {
-            if dimension == .time, clock > 0, case .wrongDimension(_, .cycles, _) = error,
+            if dimension == .time, case .wrongDimension(_, .cycles, _) = error,
                let cycles = try? Quantity.parse(element.text, as: .cycles).value {
-                return cycles / clock
+                if clock > 0 { return cycles / clock }
+                if clockRejected { return nil }   // the clock's own error says it all
             }
             report(.badQuantity(error), element, path)
             return nil

@@ -41,10 +41,16 @@ public struct ProfileErrors: InputError, Hashable {
 
     public var location: SourceLocation? { errors[0].location }
 
+    /// Problems printed in full; the rest are counted (a generated profile can have thousands).
+    public static let printedLimit = 20
+
     public var message: String {
         var lines = [errors[0].message]
         if let suggestion = errors[0].suggestion { lines.append("  suggestion: \(suggestion)") }
-        for error in errors.dropFirst() { lines.append(error.rendered) }
+        for error in errors.dropFirst().prefix(Self.printedLimit - 1) { lines.append(error.rendered) }
+        if errors.count > Self.printedLimit {
+            lines.append("… and \(errors.count - Self.printedLimit) more problems (the first \(Self.printedLimit) are shown; fix these and run again)")
+        }
         return lines.joined(separator: "\n")
     }
 

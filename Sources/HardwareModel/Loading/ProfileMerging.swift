@@ -28,22 +28,34 @@ enum ProfileMerging {
             result.setAttribute(attribute.name, attribute.value)
         }
         if !override.text.isEmpty { result.text = override.text }
+        // Children by key (the first of each key, as a linear search would find it), so a
+        // profile with thousands of children merges in linear time.
+        var children: [XMLElementNode?] = result.children
+        var indexOf: [String: Int] = [:]
+        for (i, child) in result.children.enumerated() {
+            let k = key(child)
+            if indexOf[k] == nil { indexOf[k] = i }
+        }
         for child in override.children {
             let isRemoval = child.attribute("remove") == "true" || child.attribute("remove") == "1"
             let isReplacement = child.attribute("replace") == "true" || child.attribute("replace") == "1"
             let childKey = key(child)
-            if let index = result.children.firstIndex(where: { key($0) == childKey }) {
+            if let index = indexOf[childKey], let existing = children[index] {
                 if isRemoval {
-                    result.children.remove(at: index)
+                    children[index] = nil
+                    // A later sibling with the same key (itself a duplicate error) takes its place.
+                    indexOf[childKey] = children.indices.dropFirst(index + 1).first { children[$0].map { key($0) == childKey } ?? false }
                 } else if isReplacement {
-                    result.children[index] = stripped(child)
+                    children[index] = stripped(child)
                 } else {
-                    result.children[index] = merge(result.children[index], child)
+                    children[index] = merge(existing, child)
                 }
             } else if !isRemoval {
-                result.children.append(stripped(child))
+                indexOf[childKey] = children.count
+                children.append(stripped(child))
             }
         }
+        result.children = children.compactMap { $0 }
         return result
     }
 
