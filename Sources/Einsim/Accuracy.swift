@@ -39,7 +39,8 @@ public struct AccuracyReport: Sendable {
             throw SimpleInputError("cannot read measurement file '\(path)'", suggestion: "check the path; the shared file is ../shared/calibration/h100-sxm-attention-2026-11-22.jsonl")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw SimpleInputError("'\(path)' is not UTF-8 text", at: SourceLocation(file: path, line: 1, column: 1))
+            throw SimpleInputError("'\(path)' is not UTF-8 text (the first byte that does not decode is here)",
+                                   at: UTF8Check.location(of: data, file: path), suggestion: "save the file as UTF-8")
         }
         let machine = try GPUMachine(profile: profile)
         var rows: [Row] = []

@@ -18,7 +18,7 @@ extension Experiment {
         let machine = try Machine(profile: profile, precision: .fp16)
         let cascade = try AlgorithmResolver.cascade(algorithm)
         for rank in ["M", "P"] where cascade.rank(named: rank) == nil {
-            throw SimpleInputError("cascade '\(cascade.name)' has no rank '\(rank)'; attention cascades name keys M and queries P",
+            throw SimpleInputError("cascade '\(cascade.name)' has no rank '\(rank)'; attention cascades name keys M and queries P", at: cascade.ranks.last?.source.location ?? cascade.einsums.first?.location,
                                    suggestion: "declare 'rank M = …' and 'rank P = …' (see Examples/cascades/README.md)")
         }
         var sizes = AlgorithmResolver.binding(cascade, shape: shape, m0: nil, perHead: false)

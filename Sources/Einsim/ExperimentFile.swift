@@ -17,6 +17,8 @@ public struct ExperimentFile: Sendable, Hashable {
     public var name: String?
     public var hardware: [String] = []
     public var variants: [String] = []
+    /// The line of each `<variant>` element.
+    public var variantLocations: [SourceLocation?] = []
     public var kernel: String?
     public var algorithm: String?
     public var objective: String?
@@ -62,7 +64,7 @@ public struct ExperimentFile: Sendable, Hashable {
             }
             switch child.name {
             case "hardware": file.hardware.append(try text())
-            case "variant": file.variants.append(try text())
+            case "variant": file.variants.append(try text()); file.variantLocations.append(child.location)
             case "kernel", "mapping": file.kernel = try text()
             case "configuration":
                 guard let name = child.attributes["name"], let hardware = child.attributes["hardware"] else {

@@ -36,6 +36,8 @@ struct WorkloadOptions: ParsableArguments {
     var pipelineParallel: Int?
     @Option(help: "Write the cycle engine's schedule to FILE.json in the Chrome trace event format (Perfetto, chrome://tracing).")
     var trace: String?
+    /// Where each variant of an experiment file was written (nil for flags), for error messages.
+    var variantLocations: [SourceLocation?] = []
     @Option(help: "latency, energy or edp (default latency).") var objective: Objective?
     @Option(help: "table, json, csv or markdown.") var format: OutputFormat = .table
     @Option(help: "attention (one attention call), end-to-end (a model's layers x block; needs --model) or serving (batched decoding of --model: tokens/s and energy per token).") var scope: Scope = .attention
@@ -74,7 +76,7 @@ struct WorkloadOptions: ParsableArguments {
         var o = self
         o.experiment = nil
         if o.hardware.isEmpty { o.hardware = file.hardware }
-        if o.variants.isEmpty { o.variants = file.variants }
+        if o.variants.isEmpty { o.variants = file.variants; o.variantLocations = file.variantLocations }
         if o.model == nil { o.model = file.workload["model"] }
         if o.phase == nil { o.phase = file.workload["phase"] }
         if o.seq == nil { o.seq = try file.integer("seq") }
@@ -154,9 +156,20 @@ struct WorkloadOptions: ParsableArguments {
         return (nil, shape.isDecode ? "decode" : "prefill", shape)
     }
 
-    /// Parsed variants (dense when none given).
+    /// Parsed variants (dense when none given); an error names the flag, or the experiment
+    /// file's `<variant>` line the spec came from.
     func variantSpecs() throws -> [VariantSpec] {
-        try (variants.isEmpty ? ["dense"] : variants).map(VariantSpec.parse)
+        try (variants.isEmpty ? ["dense"] : variants).enumerated().map { index, text in
+            do { return try VariantSpec.parse(text) }
+            catch let error as InputError {
+                let excerpt = text.count > 60 ? String(text.prefix(60)) + "…" : text
+                let inner = error.message.count > 240 ? String(error.message.prefix(240)) + "…" : error.message
+                if let location = variantLocations[safe: index] ?? nil {
+                    throw SimpleInputError("<variant>\(excerpt)</variant>: \(inner)", at: location, suggestion: error.suggestion)
+                }
+                throw SimpleInputError("--variant \(excerpt): \(inner)", suggestion: error.suggestion)
+            }
+        }
     }
 
     /// The engine the flags ask for (roofline unless given; cycle for --scope serving).

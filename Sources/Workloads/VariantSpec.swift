@@ -47,7 +47,7 @@ public struct VariantSpec: Sendable, Hashable {
             }
             guard let v = params[key] else { return nil }
             guard let d = Double(v), d.isFinite else {
-                throw SimpleInputError("variant '\(name)': \(key)=\(v) is not a number", suggestion: nil)
+                throw SimpleInputError("variant '\(name.prefix(40))': \(key.prefix(40))=\(v.prefix(40))\(v.count > 40 ? "…" : "") is not a number", suggestion: nil)
             }
             return d
         }

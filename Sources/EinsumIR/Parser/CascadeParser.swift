@@ -40,7 +40,8 @@ public enum CascadeParser {
             throw CascadeError("'\(path)' is \(data.count) bytes, more than the 16 MiB a .einsum file may have", suggestion: "split the cascade or generate it in code")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw CascadeError("'\(path)' is not UTF-8 text", suggestion: "save the file as UTF-8")
+            throw CascadeError("'\(path)' is not UTF-8 text (the first byte that does not decode is here)",
+                               at: UTF8Check.location(of: data, file: path), suggestion: "save the file as UTF-8")
         }
         return try parse(text, file: path)
     }

@@ -67,7 +67,7 @@ public enum AlgorithmResolver {
     public static func resolve(_ name: String, shape: AttentionShape) throws -> AttentionAlgorithm {
         let cascade = try self.cascade(name)
         for rank in ["M", "P"] where cascade.rank(named: rank) == nil {
-            throw SimpleInputError("cascade '\(cascade.name)' has no rank '\(rank)'; attention cascades name keys M and queries P",
+            throw SimpleInputError("cascade '\(cascade.name)' has no rank '\(rank)'; attention cascades name keys M and queries P", at: cascade.ranks.last?.source.location ?? cascade.einsums.first?.location,
                                    suggestion: "declare 'rank M = …' and 'rank P = …' (see Examples/cascades/README.md)")
         }
         let analysis = cascade.passAnalysis()

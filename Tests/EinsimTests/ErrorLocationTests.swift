@@ -1,0 +1,59 @@
+import EinsimCLI
+import Foundation
+import Testing
+
+/// Every error names the file:line:column or the flag (issue 12): the findings of the bad-input
+/// campaign that had no location, each kept as a regression test.
+struct ErrorLocationTests {
+    static func run(_ arguments: [String]) -> (status: Int32, output: String, error: String) {
+        EinsimCommand.capture(arguments: arguments)
+    }
+
+    static func directory(_ files: [String: Data]) throws -> String {
+        let path = FileManager.default.temporaryDirectory.path + "/einsim-errors-\(UInt64.random(in: 0...UInt64.max))"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        for (name, contents) in files { _ = FileManager.default.createFile(atPath: path + "/" + name, contents: contents) }
+        return path
+    }
+
+    @Test func aBadVariantInAnExperimentFileNamesItsLine() throws {
+        let xml = """
+        <experiment name="x">
+          <hardware>nvidia-h100-sxm</hardware>
+          <workload batch="1" heads="8" q-len="128" head-dim="64"/>
+          <variant>block-sparse:density=2</variant>
+        </experiment>
+        """
+        let dir = try Self.directory(["bad.xml": Data(xml.utf8)])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (status, _, error) = Self.run(["simulate", dir + "/bad.xml"])
+        #expect(status == 2)
+        #expect(error.contains("bad.xml:4:"), "\(error)")
+    }
+
+    @Test func aBadVariantFlagNamesTheFlagAndBoundsTheEcho() {
+        let (status, _, error) = Self.run(["simulate", "--heads", "8", "--q-len", "128", "--head-dim", "64", "--variant", "block-sparse:density=2"])
+        #expect(status == 2 && error.contains("--variant block-sparse:density=2"), "\(error)")
+        let long = "block-sparse:density=0.5,block=" + String(repeating: "9", count: 5000)
+        let (status2, _, error2) = Self.run(["simulate", "--heads", "8", "--q-len", "128", "--head-dim", "64", "--variant", long])
+        #expect(status2 == 2 && error2.count < 600, "\(error2.count) characters")
+    }
+
+    @Test func nonUTF8InputNamesTheLineAndColumnOfTheFirstBadByte() throws {
+        let dir = try Self.directory(["bad.einsum": Data("cascade x\nrank M = 4\n  \u{e9}".utf8.dropLast(1)) + Data([0xff, 0x0a]),
+                                      "bad.jsonl": Data("{\"a\": 1}\n{\"b\": \"".utf8) + Data([0xfe]) + Data("\"}\n".utf8)])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (s1, _, e1) = Self.run(["validate", dir + "/bad.einsum"])
+        #expect(s1 == 2 && e1.contains("bad.einsum:3:3:"), "\(e1)")
+        let (s2, _, e2) = Self.run(["accuracy", dir + "/bad.jsonl", "--hardware", "nvidia-h100-sxm"])
+        #expect(s2 == 2 && e2.contains("bad.jsonl:2:8:"), "\(e2)")
+    }
+
+    @Test func aCascadeWithoutTheAttentionRanksIsLocated() {
+        let path = DeterminismTests.root + "/Examples/cascades/linear-attention.einsum"
+        let (status, _, error) = Self.run(["simulate", "--heads", "8", "--q-len", "128", "--head-dim", "64", "--algorithm", path])
+        #expect(status == 2 && error.contains("linear-attention.einsum:"), "\(error)")
+        let (s2, _, e2) = Self.run(["simulate", "--hardware", "fusemax", "--heads", "8", "--q-len", "128", "--head-dim", "64", "--algorithm", path])
+        #expect(s2 == 2 && e2.contains("linear-attention.einsum:"), "\(e2)")
+    }
+}
