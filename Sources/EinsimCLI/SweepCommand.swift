@@ -20,7 +20,13 @@ struct SweepCommand: ParsableCommand {
         guard !sweeps.isEmpty else {
             throw SimpleInputError("give at least one --sweep NAME=VALUES", suggestion: "e.g. --sweep seq=1024:65536:x2")
         }
-        let parameters = try sweeps.map(SweepParameter.parse)
+        let parameters = try sweeps.map { text in
+            do { return try SweepParameter.parse(text) }
+            catch let error as InputError where !error.message.hasPrefix("--sweep") {
+                let excerpt = text.count > 60 ? String(text.prefix(60)) + "…" : text
+                throw SimpleInputError("--sweep \(excerpt): \(error.message.prefix(240))", suggestion: error.suggestion)
+            }
+        }
         let points = try SweepParameter.combinations(parameters)
         // Points run in parallel on all cores; results are gathered in grid order, so the output
         // is the same for any number of threads.

@@ -57,3 +57,10 @@ struct ErrorLocationTests {
         #expect(s2 == 2 && e2.contains("linear-attention.einsum:"), "\(e2)")
     }
 }
+
+extension ErrorLocationTests {
+    @Test func sweepErrorsNameTheFlag() {
+        let (status, _, error) = Self.run(["sweep", "--model", "llama-3-8b", "--phase", "decode", "--seq", "1024", "--sweep", "bogus=1,2"])
+        #expect(status == 2 && error.contains("--sweep bogus=1,2"), "\(error)")
+    }
+}

@@ -451,4 +451,20 @@ struct ProfileLoadingLimitTests {
             Issue.record("unexpected \(error)")
         }
     }
+
+    @Test(arguments: [("<memory name=\"hbm\"><bandwidth>1e-300 TB/s</bandwidth></memory>", "below the plausible bound of 1 kB/s"),
+                      ("<clock>1 Hz</clock>", "below the plausible bound of 1 kHz")])
+    func implausiblySmallRatesAreRejectedAlone(override: String, message: String) {
+        let xml = "<?xml version=\"1.0\"?>\n<profile name=\"slow\" kind=\"gpu\" extends=\"nvidia-h100-sxm\">\n  \(override)\n</profile>\n"
+        do {
+            _ = try ProfileLoader.load(xml: xml, file: "slow.xml", searchDirectory: ProfileLibrary.profilesDirectory)
+            Issue.record("should be rejected")
+        } catch let errors as ProfileErrors {
+            #expect(errors.errors.count == 1, "\(errors.rendered)")
+            #expect(errors.errors.first?.message.contains(message) == true, "\(errors.rendered)")
+            #expect(errors.errors.first?.location?.file == "slow.xml")
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
 }

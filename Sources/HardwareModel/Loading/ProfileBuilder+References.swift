@@ -64,7 +64,9 @@ extension ProfileBuilder {
                 }
             }
         }
-        checkConnected(profile, elements: elements)
+        // A level dropped for a bad value would show up as disconnected levels below it: the
+        // hierarchy is checked once every element has been read.
+        if errors.isEmpty { checkConnected(profile, elements: elements) }
     }
 
     /// Every memory level and unit must be reachable from the outermost level.

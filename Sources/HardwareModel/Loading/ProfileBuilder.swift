@@ -410,10 +410,23 @@ struct ProfileBuilder {
         }
     }
 
+    /// Physically plausible lower bounds of positive rates: a clock or bandwidth below these is a
+    /// unit typo (`1e-300 TB/s`), which would otherwise give a latency of 10^295 s.
+    static func plausibleMinimum(_ dimension: Dimension) -> (value: Double, text: String)? {
+        switch dimension {
+        case .frequency: return (1e3, "1 kHz")
+        case .bandwidth: return (1e3, "1 kB/s")
+        default: return nil
+        }
+    }
+
     mutating func positive(_ element: XMLElementNode, _ dimension: Dimension, path: String, what: String, clock: Double = 0, isChildPath: Bool = true) -> Double? {
         let fullPath = elementPath(element, path, isChildPath)
         guard let value = quantity(element, dimension, path: fullPath, clock: clock) else { return nil }
         guard value > 0 else { report(.notPositive(what: what, text: element.text), element, fullPath); return nil }
+        if let minimum = Self.plausibleMinimum(dimension), value < minimum.value {
+            report(.implausiblySmall(what: what, text: element.text, bound: minimum.text), element, fullPath); return nil
+        }
         if let bound = Self.plausibleBound(dimension), !(value <= bound.value) {
             report(.implausible(what: what, text: element.text, bound: bound.text), element, fullPath); return nil
         }

@@ -19,6 +19,7 @@ enum ProfileProblem: Sendable, Hashable {
     case negative(what: String, text: String)
     /// Beyond a physically plausible bound (a typo such as `1e300 GHz`).
     case implausible(what: String, text: String, bound: String)
+    case implausiblySmall(what: String, text: String, bound: String)
     case fractionOutOfRange(text: String)
     case missing(element: String, parent: String)
     case duplicate(element: String)
@@ -69,6 +70,8 @@ enum ProfileProblem: Sendable, Hashable {
             return ("\(what) must not be negative but is '\(text)'", nil)
         case .implausible(let what, let text, let bound):
             return ("\(what) is '\(text)', beyond the plausible bound of \(bound)", "check the value and its unit")
+        case .implausiblySmall(let what, let text, let bound):
+            return ("\(what) is '\(text)', below the plausible bound of \(bound)", "check the value and its unit")
         case .fractionOutOfRange(let text):
             return ("achievedFraction must be greater than 0 and at most 1 but is '\(text)'", nil)
         case .missing(let element, let parent):
