@@ -37,6 +37,8 @@ let package = Package(
         ),
         .executableTarget(name: "einsim", dependencies: ["EinsimCLI"]),
         .executableTarget(name: "einsim-bench", dependencies: ["Einsim"]),
+        // libFuzzer harnesses (Scripts/fuzz.sh builds them with -sanitize=fuzzer,address -DFUZZING).
+        .executableTarget(name: "einsim-fuzz", dependencies: ["Einsim"]),
         // The library-use example (kept compiling by the package build).
         .executableTarget(name: "library-sweep-example", dependencies: ["Einsim"], path: "Examples/library-sweep"),
         .testTarget(name: "EinsumIRTests", dependencies: ["EinsumIR"]),

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Fuzzes every einsim parser with libFuzzer (Swift's -sanitize=fuzzer, with AddressSanitizer):
+# .einsum cascades, XML profiles (inheriting from the shipped ones), experiment files,
+# measurement files and --variant specs.
+#
+#   Scripts/fuzz.sh [SECONDS_PER_HARNESS] [HARNESS...]     (default: 60 s each, every harness)
+#
+# Seeds: the shipped examples, profiles, measurement files and variant specs (Fuzz/seeds/), plus
+# the corpus grown by earlier runs (Fuzz/corpus/, not committed). Each input may take at most
+# 5 s (a slower one is a hang: a finding) and 2 GB. A crash, hang or leak stops the harness and
+# leaves the input in Fuzz/findings/; this script then exits 1. Every finding becomes a
+# regression test (Tests/*/FuzzFindingTests.swift).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_EACH="${1:-60}"; shift || true
+HARNESSES=("$@"); [ ${#HARNESSES[@]} -eq 0 ] && HARNESSES=(einsum profile experiment measurement variant)
+
+swift build -c release --product einsim-fuzz --scratch-path .build-fuzz \
+  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -parse-as-library 2>&1 | grep -v "ld.gold: warning" | tail -3
+BIN="$(swift build -c release --product einsim-fuzz --scratch-path .build-fuzz --show-bin-path)/einsim-fuzz"
+
+seed() {   # harness -> seed directory
+  local h="$1" dir="Fuzz/seeds/$1"
+  mkdir -p "$dir"
+  case "$h" in
+    einsum)      find Examples/cascades -name '*.einsum' -exec cp {} "$dir/" \; ;;
+    profile)     cp HardwareProfiles/*.xml "$dir/" ;;
+    experiment)  find Examples -maxdepth 2 -name '*.xml' -exec cp {} "$dir/" \; ;;
+    measurement) for f in Calibration/results/*.jsonl; do head -c 4000 "$f" > "$dir/$(basename "$f")"; done ;;
+    variant)     .build-fuzz/release/einsim-fuzz >/dev/null 2>&1 || true
+                 i=0; for v in dense block-sparse:density=0.2,block=128 sliding-window:window=512 top-k:keep=8,block=64 \
+                   top-p:density=0.3,block=128 head-budget:densities=0.1/0.5,block=64 neighborhood:window=7x7,grid=32x32 \
+                   vertical-stripes:columns=16,window=64 double-sparsity:tokens=0.1,channels=0.25 quest:tokens=0.2,page=16 \
+                   razor:retrieval=0.2,window=64,sink=4 linear:block=64 sla:critical=0.1,marginal=0.2 mla moh:active=0.5 \
+                   precision:qk=int8,pv=fp8 kv-cache:bits=4,group=64; do printf '%s' "$v" > "$dir/v$i"; i=$((i+1)); done ;;
+  esac
+  echo "$dir"
+}
+
+status=0
+for h in "${HARNESSES[@]}"; do
+  corpus="Fuzz/corpus/$h"; findings="Fuzz/findings/$h"
+  mkdir -p "$corpus" "$findings"
+  seeds="$(seed "$h")"
+  echo "== $h: ${SECONDS_EACH} s"
+  if ! EINSIM_FUZZ_TARGET="$h" ASAN_OPTIONS=detect_leaks=1 "$BIN" "$corpus" "$seeds" \
+        -max_total_time="$SECONDS_EACH" -timeout=5 -rss_limit_mb=2048 -max_len=65536 \
+        -artifact_prefix="$findings/" -print_final_stats=1 2> "Fuzz/$h.log"; then
+    echo "   FINDING: see $findings/ and Fuzz/$h.log"; status=1
+  fi
+  grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "Fuzz/$h.log" | sort -u | sed "s/^/   /" || true
+done
+exit $status
