@@ -7,7 +7,10 @@
 #
 # Seeds: the shipped examples, profiles, measurement files and variant specs (Fuzz/seeds/), plus
 # the corpus grown by earlier runs (Fuzz/corpus/, not committed). Each input may take at most
-# 5 s (a slower one is a hang: a finding) and 2 GB. A crash, hang or leak stops the harness and
+# 5 s (a slower one is a hang: a finding) and 2 GB (memory that grows over millions of inputs is
+# a leak: a finding). LeakSanitizer itself is off: it cannot see Swift references that carry tag
+# bits in spare pointer bits (indirect enums, bridged strings) and reports reachable objects as
+# leaked (seen here on the first inputs: the cached cascades). A crash, hang or leak stops the harness and
 # leaves the input in Fuzz/findings/; this script then exits 1. Every finding becomes a
 # regression test (Tests/*/FuzzFindingTests.swift).
 set -euo pipefail
@@ -43,7 +46,7 @@ for h in "${HARNESSES[@]}"; do
   mkdir -p "$corpus" "$findings"
   seeds="$(seed "$h")"
   echo "== $h: ${SECONDS_EACH} s"
-  if ! EINSIM_FUZZ_TARGET="$h" ASAN_OPTIONS=detect_leaks=1 "$BIN" "$corpus" "$seeds" \
+  if ! EINSIM_FUZZ_TARGET="$h" ASAN_OPTIONS=detect_leaks=0 "$BIN" "$corpus" "$seeds" \
         -max_total_time="$SECONDS_EACH" -timeout=5 -rss_limit_mb=2048 -max_len=65536 \
         -artifact_prefix="$findings/" -print_final_stats=1 2> "Fuzz/$h.log"; then
     echo "   FINDING: see $findings/ and Fuzz/$h.log"; status=1

@@ -1,3 +1,4 @@
+import Foundation
 import EinsimCore
 import HardwareModel
 import Simulator
@@ -40,9 +41,25 @@ struct ServingMachine {
 
         func readSeconds(_ bytes: Double) -> Double {
             guard bytes > 0 else { return 0 }
-            if let timing { return timing.streamingRead(bytes: bytes).seconds }
-            return bytes / sustainedBandwidth
+            guard let timing else { return bytes / sustainedBandwidth }
+            let key = StreamKey(dram: timing.dram, pim: timing.pim, bytes: bytes)
+            Memory.lock.lock()
+            let known = Memory.streams[key]
+            Memory.lock.unlock()
+            if let known { return known }
+            let seconds = timing.streamingRead(bytes: bytes).seconds
+            Memory.lock.lock()
+            if Memory.streams.count > 100_000 { Memory.streams.removeAll() }
+            Memory.streams[key] = seconds
+            Memory.lock.unlock()
+            return seconds
         }
+
+        /// Command-level stream times by (organization, bytes): a pure function, shared by every
+        /// point of a study.
+        private struct StreamKey: Hashable { var dram: DRAMOrganization; var pim: PIMOrganization?; var bytes: Double }
+        nonisolated(unsafe) private static var streams: [StreamKey: Double] = [:]
+        private static let lock = NSLock()
     }
 
     var profile: HardwareProfile

@@ -67,8 +67,9 @@ public enum ServingSimulation {
         let seconds = schedule.makespan
         let devices = Double(workload.parallelism.devices)
         var components: [String: Double] = [:]
-        for energy in layer.taskEnergy { for (k, v) in energy { components[k, default: 0] += v * Double(layers) * devices } }
-        let dynamic = components.values.reduce(0, +)
+        // Sums in key order: the same bytes every run (dictionary order varies between processes).
+        for energy in layer.taskEnergy { for k in energy.keys.sorted() { components[k, default: 0] += (energy[k] ?? 0) * Double(layers) * devices } }
+        let dynamic = components.keys.sorted().reduce(0.0) { $0 + (components[$1] ?? 0) }
         let staticJ = machine.idleWatts * seconds * devices
         var utilization: [String: Double] = [:]
         for (index, resource) in layer.body.resources.enumerated() {
@@ -85,7 +86,8 @@ public enum ServingSimulation {
         for (index, task) in layer.body.tasks.enumerated() {
             let name = task.name.replacingOccurrences(of: #" \d+/\d+"#, with: "", options: .regularExpression)
             if kernels[name] == nil { order.append(name) }
-            let energy = layer.taskEnergy[index].values.reduce(0, +)
+            let taskEnergy = layer.taskEnergy[index]
+            let energy = taskEnergy.keys.sorted().reduce(0.0) { $0 + (taskEnergy[$1] ?? 0) }
             kernels[name, default: (0, 0)].0 += task.duration * Double(layers)
             kernels[name, default: (0, 0)].1 += energy * Double(layers)
         }

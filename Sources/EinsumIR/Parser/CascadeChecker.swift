@@ -200,8 +200,15 @@ struct CascadeChecker {
         switch e {
         case .tensor(let a): return .tensor(try resolveAccess(a, isOutput: false))
         case .constant(let v): return .constant(v)
-        case .binary(let op, let l, let r): return .binary(op, try resolveExpression(l), try resolveExpression(r))
-        case .negate(let x): return .negate(try resolveExpression(x))
+        case .binary(let op, let l, let r):
+            // Operands first: a throwing call inside the indirect case's constructor leaks the
+            // operand already built when the second throws (found by fuzzing).
+            let left = try resolveExpression(l)
+            let right = try resolveExpression(r)
+            return .binary(op, left, right)
+        case .negate(let x):
+            let operand = try resolveExpression(x)
+            return .negate(operand)
         case .call(let name, let loc, let args):
             let resolved = try args.map { try resolveExpression($0) }
             let function: MapFunction

@@ -1,3 +1,4 @@
+import Foundation
 import HardwareModel
 
 /// What one attention phase (all requests' Q·Kᵀ, or all their P·V) costs on a PIM memory.
@@ -136,8 +137,24 @@ public struct PIMAttentionMapper: Sendable {
                                   activatedTokens: activated)
         let key = Cache.Key(gemv: gemv, count: heads)
         if let hit = cache.results[key] { return hit }
+        let shared = SharedKey(dram: timing.dram, pim: pim, gemv: gemv, count: heads)
+        Self.sharedLock.lock()
+        let known = Self.shared[shared]
+        Self.sharedLock.unlock()
+        if let known { cache.results[key] = known; return known }
         let r = timing.pimGEMVsOnOneBus(gemv, count: heads)
         cache.results[key] = r
+        Self.sharedLock.lock()
+        if Self.shared.count > 200_000 { Self.shared.removeAll() }
+        Self.shared[shared] = r
+        Self.sharedLock.unlock()
         return r
     }
+
+    /// Command-level results shared by every mapping of the same memory (a study re-times the
+    /// same GEMV shapes at every batch and configuration): the timing is a pure function of the
+    /// organization, the PIM units and the GEMV, so the cache cannot change a result.
+    private struct SharedKey: Hashable { var dram: DRAMOrganization; var pim: PIMOrganization; var gemv: PIMGEMV; var count: Int }
+    nonisolated(unsafe) private static var shared: [SharedKey: DRAMTimingResult] = [:]
+    private static let sharedLock = NSLock()
 }
