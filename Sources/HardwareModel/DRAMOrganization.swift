@@ -127,6 +127,14 @@ public struct PIMOrganization: Sendable, Hashable {
     public var gactBanks: Int
     /// Bursts one GWRITE (query broadcast) takes (pim.md: 32). 0 = not stated.
     public var gwriteBursts: Int
+    /// How the KV cache is laid out over the buses: a request's whole cache on one bus
+    /// (NeuPIMs), or each head of a request placed on its own (spreading small batches).
+    public var kvPlacement: KVPlacement = .request
+
+    /// The unit of KV-cache placement onto PIM buses.
+    public enum KVPlacement: String, Sendable, Hashable, CaseIterable, Codable {
+        case request, head
+    }
 
     public init(placement: Placement, macsPerUnit: Int, banksPerUnit: Int, rowBuffersPerBank: Int,
                 compIntervalCycles: Int, compEnergy: Double, gactEnergy: Double, energyPerBit: Double,

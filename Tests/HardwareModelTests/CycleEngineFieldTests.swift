@@ -19,7 +19,7 @@ private func pimProfile(timing: String = fullTiming, dramExtra: String = fullDRA
 
 private let fullTiming = #"CL="14" CWL="4" tRCD="14" tRCDWR="14" tRP="14" tRAS="34" tCCD_S="1" tCCD_L="2" tCCD_WR_S="1" tCCD_WR_L="2" tRRD_S="4" tRRD_L="6" tFAW="30" tWR="16" tWTR_S="3" tWTR_L="8" tRTP_S="4" tRTP_L="6" tRFC="260" tREFI="3900""#
 private let fullDRAMExtra = "<burstCycles>2</burstCycles><activateEnergy>0.5 nJ</activateEnergy><readEnergy>0.8 nJ</readEnergy><writeEnergy>1 nJ</writeEnergy>"
-private let fullPIMExtra = "<compEnergy>3 nJ</compEnergy><gactEnergy>2 nJ</gactEnergy><readresEnergy>0.8 nJ</readresEnergy><gwriteEnergy>1 nJ</gwriteEnergy><energyPerBit>1.6 pJ/bit</energyPerBit><compPipelineFill>6</compPipelineFill><gactBanks>4</gactBanks><gwriteBursts>32</gwriteBursts>"
+private let fullPIMExtra = "<compEnergy>3 nJ</compEnergy><gactEnergy>2 nJ</gactEnergy><readresEnergy>0.8 nJ</readresEnergy><gwriteEnergy>1 nJ</gwriteEnergy><energyPerBit>1.6 pJ/bit</energyPerBit><compPipelineFill>6</compPipelineFill><gactBanks>4</gactBanks><gwriteBursts>32</gwriteBursts><kvPlacement>request</kvPlacement>"
 
 @Suite("Cycle-engine profile fields")
 struct CycleEngineFieldTests {
@@ -47,10 +47,16 @@ struct CycleEngineFieldTests {
         for name in ["activateEnergy", "readEnergy", "writeEnergy"] {
             #expect(errors.contains { $0.problem.contains("<\(name)>") && $0.location?.line == 4 }, "\(name)")
         }
-        for name in ["gactEnergy", "readresEnergy", "gwriteEnergy", "compPipelineFill", "gactBanks", "gwriteBursts"] {
+        for name in ["gactEnergy", "readresEnergy", "gwriteEnergy", "compPipelineFill", "gactBanks", "gwriteBursts", "kvPlacement"] {
             #expect(errors.contains { $0.problem.contains("<\(name)>") && $0.location?.line == 7 }, "\(name)")
         }
         #expect(!errors.contains { $0.problem.contains("<compEnergy>") })
+    }
+
+    @Test func anUnknownKVPlacementIsLocated() {
+        let extra = fullPIMExtra.replacingOccurrences(of: "<kvPlacement>request</kvPlacement>", with: "<kvPlacement>bank</kvPlacement>")
+        let errors = loadErrors(pimProfile(pimExtra: extra), file: "p.xml")
+        #expect(errors.contains { $0.problem.contains("KV-cache placement") && $0.problem.contains("bank") && $0.location?.file == "p.xml" }, "\(errors)")
     }
 
     @Test func shippedPIMProfilesStateEveryCycleField() throws {

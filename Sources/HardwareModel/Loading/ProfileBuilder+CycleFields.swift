@@ -20,6 +20,7 @@ extension ProfileBuilder {
         ("compPipelineFill", "<compPipelineFill>6</compPipelineFill> (NeuPIMs simulator: num_comps = max(num_comps, 6))"),
         ("gactBanks", "<gactBanks>4</gactBanks> (banks one G_ACT opens; 4 fills a tFAW window)"),
         ("gwriteBursts", "<gwriteBursts>32</gwriteBursts> (NeuPIMs simulator: GWRITE = (tCCD_S + tCCD_L) × 32)"),
+        ("kvPlacement", "<kvPlacement>request</kvPlacement> (request: a request's KV cache on one bus, as NeuPIMs; head: each head on its own)"),
     ]
 
     /// Typical values for the timing attributes, for suggestions (JEDEC HBM2 at tCK = 1 ns).

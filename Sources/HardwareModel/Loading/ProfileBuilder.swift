@@ -1,4 +1,5 @@
 import EinsimCore
+import Foundation
 
 /// Builds a ``HardwareProfile`` from a resolved (merged) element tree, checking every value:
 /// units of the right dimension, positive rates and sizes, fractions in (0, 1]. Collects every
@@ -351,13 +352,22 @@ struct ProfileBuilder {
         let fill = integer("compPipelineFill", default: 0) ?? 0
         let gactBanks = integer("gactBanks", default: 0) ?? 0
         let gwriteBursts = integer("gwriteBursts", default: 0) ?? 0
-        return PIMOrganization(
+        var organization = PIMOrganization(
             placement: placement, macsPerUnit: macs, banksPerUnit: banks, rowBuffersPerBank: buffers,
             compIntervalCycles: interval, compEnergy: energy("compEnergy", .energy), gactEnergy: energy("gactEnergy", .energy),
             energyPerBit: energy("energyPerBit", .energyPerBit), powerCapFraction: capFraction,
             readresEnergy: energy("readresEnergy", .energy), gwriteEnergy: energy("gwriteEnergy", .energy),
             compPipelineFill: fill, gactBanks: gactBanks, gwriteBursts: gwriteBursts
         )
+        if let element = node.child("kvPlacement") {
+            let text = element.text.trimmingCharacters(in: .whitespaces)
+            if let value = PIMOrganization.KVPlacement(rawValue: text) { organization.kvPlacement = value }
+            else {
+                report(.unknownName(what: "KV-cache placement", name: String(text.prefix(40)), candidates: PIMOrganization.KVPlacement.allCases.map(\.rawValue)),
+                       element, path + "/kvPlacement")
+            }
+        }
+        return organization
     }
 
     private mutating func link(_ node: XMLElementNode, path: String, clock: Double) -> Link? {

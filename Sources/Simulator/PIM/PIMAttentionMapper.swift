@@ -38,7 +38,8 @@ public struct PIMGEMVJob: Sendable, Hashable {
 /// Places decode attention on the banks of a PIM memory and times it at command level.
 ///
 /// Mapping (NeuPIMs, pim.md): each request's KV cache lives on one bus (all of its heads on this
-/// device); requests are placed by greedy min-load bin packing (longest first, onto the bus with
+/// device) — or, with the profile's `kvPlacement` = head, each head on its own — and these
+/// units are placed by greedy min-load bin packing (longest first, onto the bus with
 /// the least command-timed work so far; ties to the lower bus). Each head's Q·Kᵀ and P·V is a
 /// ``PIMGEMV`` (GWRITE of the vector, tiles of G_ACT/COMP/READRES), timed on a bus by
 /// ``DRAMCommandTiming/pimGEMVsOnOneBus(_:count:refresh:recording:)`` — tFAW, tRCD, tRP, refresh
@@ -98,21 +99,44 @@ public struct PIMAttentionMapper: Sendable {
         return (phases[0], phases[1])
     }
 
-    /// Costs of each phase (phase → request → GEMV jobs). Requests are placed once, by their
-    /// work over all phases; a phase ends when its busiest bus does.
+    /// Costs of each phase (phase → request → GEMV jobs). The placement units — whole requests,
+    /// or each head of a request (the profile's `kvPlacement`) — are placed once, by their work
+    /// over all phases; a phase ends when its busiest bus does.
     public func cost(phases: [[[PIMGEMVJob]]], bytesPerElement: Double) -> [PIMPhaseCost] {
         let cache = Cache()
         let requests = phases.map(\.count).max() ?? 0
-        let timed = phases.map { phase in phase.map { jobs in jobs.map { jobSeconds($0, bytes: bytesPerElement, cache: cache) } } }
-        let work = (0..<requests).map { r in timed.reduce(0.0) { acc, phase in acc + (phase.indices.contains(r) ? phase[r].reduce(0.0) { $0 + $1.seconds } : 0) } }
-        let bus = place(work: work)
+        // Placement units: (request, head) → that unit's jobs per phase (heads split one by one).
+        struct Unit { var request: Int; var jobs: [[PIMGEMVJob]] }
+        var units: [Unit] = []
+        let perHead = pim.kvPlacement == .head
+        for r in 0..<requests {
+            let jobsOf = phases.map { $0.indices.contains(r) ? $0[r] : [] }
+            if perHead {
+                let heads = jobsOf.map { $0.reduce(0) { $0 + $1.count } }.max() ?? 0
+                for h in 0..<heads {
+                    // Head h's share of every phase: the job (head group) that covers it, one head.
+                    units.append(Unit(request: r, jobs: jobsOf.map { jobs in
+                        var start = 0
+                        for job in jobs {
+                            if h < start + job.count { var one = job; one.count = 1; return [one] }
+                            start += job.count
+                        }
+                        return []
+                    }))
+                }
+            } else {
+                units.append(Unit(request: r, jobs: jobsOf))
+            }
+        }
+        let timed = units.map { unit in unit.jobs.map { jobs in jobs.map { jobSeconds($0, bytes: bytesPerElement, cache: cache) } } }
+        let bus = place(work: timed.map { phases in phases.reduce(0.0) { acc, jobs in acc + jobs.reduce(0.0) { $0 + $1.seconds } } })
         let cap = pim.powerCapFraction > 0 && pim.powerCapFraction < 1 ? pim.powerCapFraction : 1
-        return zip(phases, timed).map { phase, results in
+        return phases.indices.map { p in
             var perBus = [Double](repeating: 0, count: buses)
             var cost = PIMPhaseCost()
-            for (request, jobs) in phase.enumerated() {
-                for (job, r) in zip(jobs, results[request]) {
-                    perBus[bus[request]] += r.seconds
+            for (u, unit) in units.enumerated() {
+                for (job, r) in zip(unit.jobs[p], timed[u][p]) {
+                    perBus[bus[u]] += r.seconds
                     cost.energyJoules += r.energyJoules
                     cost.counts.add(r.counts)
                     cost.internalBytes += Double(job.activatedTokens ?? job.tokens) * Double(job.dimension) * Double(job.count) * bytesPerElement
