@@ -59,6 +59,14 @@ struct AttentionKernelModel {
 
     var rowsPerHead: Int { mapping.packsGroups ? shape.groupSize : shape.qLen }
 
+    /// Matrix work per score on the kernel's tiles over the cascade's own: a kernel compiled for
+    /// head dims 64/128/256 runs d = 80 on 128-column tiles (``KernelTraits/paddedHeadDim(_:)``).
+    var headDimPadding: Double {
+        let t = mapping.traits, e = shape.headDim, f = shape.valueDim
+        guard e + f > 0 else { return 1 }
+        return Double(t.paddedHeadDim(e) + t.paddedHeadDim(f)) / Double(e + f)
+    }
+
     func layout(prepared: PreparedAttention? = nil) -> Layout {
         let p = machine.processors
         let bq = mapping.blockQ, bk = mapping.blockKV
@@ -131,7 +139,7 @@ struct AttentionKernelModel {
     func tileCycles(streamedTileBytes: Double) -> (total: Double, matrix: Double, softmax: Double, shared: Double, l2: Double) {
         let scores = Double(mapping.blockQ * mapping.blockKV)
         let traits = mapping.traits
-        let matrix = scores * costs.macs / (pathRate ?? machine.matrixRate(path: mapping.matrixPath))
+        let matrix = scores * costs.macs * headDimPadding / (pathRate ?? machine.matrixRate(path: mapping.matrixPath))
         let sfu = scores * costs.exps / machine.specialFunctionRate
         let alu = scores * (costs.vectorOps + traits.extraALUOpsPerScore) / machine.vectorRate
             + scores * costs.divides / machine.divideRate
@@ -178,7 +186,11 @@ struct AttentionKernelModel {
             computeSeconds = perSM * (tilesPerBlock * tileSeconds + perBlockOverheadSeconds)
             // Streaming is bandwidth-bound, not slot-bound: while blocks are in flight the DRAM
             // stays busy, so the stream takes the streamed bytes over the bandwidth (no waves).
-            streamingSeconds = Double(blocks) * tilesPerBlock * layout.streamedTileBytes * layout.streamedDRAMFraction / machine.dramBandwidth
+            // Each block keeps one K/V tile in flight, so below saturation the stream runs at the
+            // blocks in flight × tile bytes / the loaded memory latency (Little's law).
+            let rate = machine.streamingBandwidth(blocksInFlight: layout.inFlight,
+                                                  bytesInFlightPerBlock: layout.streamedTileBytes * Double(max(1, mapping.traits.decodeStages)))
+            streamingSeconds = Double(blocks) * tilesPerBlock * layout.streamedTileBytes * layout.streamedDRAMFraction / rate
         } else {
             let perBlockAverage = tilesPerHead / Double(schedule.rowBlocks) * tileSeconds + perBlockOverheadSeconds
             let largest = schedule.maxTiles * tileSeconds + perBlockOverheadSeconds
@@ -193,7 +205,8 @@ struct AttentionKernelModel {
         // Executed operations (padded rows, whole partial tiles).
         let executedScores = totalTiles * scoresPerTile
         var executed = OperationCounts()
-        executed[.matrixMAC] = executedScores * costs.macs
+        let padding = headDimPadding
+        executed[.matrixMAC] = executedScores * costs.macs * padding
         executed[.specialFunction] = executedScores * costs.exps
         executed[.vectorAdd] = executedScores * (costs.vectorOps + mapping.traits.extraALUOpsPerScore) + maskOps
         executed[.divide] = executedScores * costs.divides
@@ -201,7 +214,8 @@ struct AttentionKernelModel {
         let l2Bytes = layout.l2Bytes
         // Rows that only pad a tile (GQA groups smaller than the tile) are zero-filled: their MACs
         // toggle little and cost a fraction (a profile parameter) of a real MAC's energy.
-        let realRowFraction = Double(mapping.realRowsPerTile) / Double(max(1, bq))
+        // Zero-padded head-dim columns likewise.
+        let realRowFraction = Double(mapping.realRowsPerTile) / Double(max(1, bq)) / padding
         let macEnergyFactor = realRowFraction + (1 - realRowFraction) * machine.paddingMACEnergyFraction
         let matrixEnergy = executed[.matrixMAC] * (pathMACEnergy ?? machine.energyPerMAC(path: mapping.matrixPath)) * macEnergyFactor
         let onChip = matrixEnergy

@@ -66,6 +66,9 @@ public struct GPUMachine: Sendable {
     /// Per kernel family: the split-KV combine kernel's duration floor beyond its launch and two
     /// dependent DRAM round trips (`PRESET.combine-fixed`).
     public var combineFixedSeconds: [String: Double]
+    /// Time from issuing a thread block's K/V tile loads to their arrival under load
+    /// (`streaming-latency`, optional; 0: streams are limited by the bandwidth alone).
+    public var streamingLatency: Double = 0
     /// The profile the machine was resolved from (units and levels by their own names).
     public var profile: HardwareProfile { profileBox.profile }
     /// Held by reference: the machine is copied into every candidate's model.
@@ -209,7 +212,7 @@ public struct GPUMachine: Sendable {
         combineFixedSeconds = fixedParts
         // A parameter the GPU model does not read is a typo or a stale name: say so.
         var known: Set<String> = ["l2-resident-fraction", "max-thread-blocks-per-sm", "max-threads-per-sm",
-                                  "padding-mac-energy-fraction", "register-headroom", "minimum-clock", "gather-overhead"]
+                                  "padding-mac-energy-fraction", "register-headroom", "minimum-clock", "gather-overhead", "streaming-latency"]
         for preset in KernelPreset.allCases where preset != .auto {
             known.insert("\(preset.rawValue).combine-step"); known.insert("\(preset.rawValue).combine-fixed")
         }
@@ -218,6 +221,17 @@ public struct GPUMachine: Sendable {
                                    suggestion: Suggestions.didYouMean(name, in: known.sorted()) ?? "the GPU parameters are: \(known.sorted().joined(separator: ", "))")
         }
         gatherOverheadBytes = try parameter("gather-overhead", example: "64 B", .bytes)
+        if profile.parameters["streaming-latency"] != nil {
+            streamingLatency = try parameter("streaming-latency", example: "4 us", .time)
+        }
+    }
+
+    /// Bandwidth a stream of `blocksInFlight` thread blocks reaches when each keeps
+    /// `bytesInFlightPerBlock` in flight: Little's law (bytes in flight / loaded latency), at most
+    /// the sustained DRAM bandwidth.
+    public func streamingBandwidth(blocksInFlight: Int, bytesInFlightPerBlock: Double) -> Double {
+        guard streamingLatency > 0, bytesInFlightPerBlock > 0 else { return dramBandwidth }
+        return min(dramBandwidth, Double(max(1, blocksInFlight)) * bytesInFlightPerBlock / streamingLatency)
     }
 
     /// What one SM offers a thread block.

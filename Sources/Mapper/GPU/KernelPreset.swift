@@ -67,6 +67,16 @@ public struct KernelTraits: Sendable, Hashable {
     /// How the kernel decides to split the key rank (see ``SplitPolicy``).
     public var splitPolicy: SplitPolicy = .flashAttention2
     public var maxSplits: Int
+    /// Head dimensions the kernel is compiled for (template instantiations, ascending). A call
+    /// runs on the smallest one that holds its head dimension, its tiles zero-padded to it: the
+    /// padded columns cost matrix work (empty: compiled for any head dimension).
+    public var headDimTiles: [Int] = []
+    /// K/V tile pairs the split-KV (decode) kernel keeps in flight per thread block (its pipeline
+    /// depth): with the loaded memory latency this bounds a stream of few blocks (Little's law).
+    public var decodeStages: Int = 1
+
+    /// The head dimension the kernel's tiles have for a call of head dimension `d`.
+    public func paddedHeadDim(_ d: Int) -> Int { headDimTiles.first { $0 >= d } ?? d }
 
     /// The kernel family whose implementation properties this mapping shares: the preset, or for
     /// a searched mapping the family its template came from (wgmma: fa3, otherwise fa2).

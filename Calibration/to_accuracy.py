@@ -1,0 +1,39 @@
+"""Splits the raw round-3 H200 rows (h200_round3.py output) into accuracy-format files.
+
+Fit set (used to set profile numbers): rows the measuring script marked split="fit" (energy of FA2
+and cuDNN prefill at d=128, FA2/cuDNN decode B1 over 131072 keys and B64 over 4096 keys,
+FlexAttention block-sparse at density 0.2), the cuBLAS GEMMs, and the decode latency rows at
+B in {1, 16, 64} with 4096 or 16384 keys (the streaming fraction of each decode kernel).
+Everything else is held out.
+Usage: python3 Calibration/to_accuracy.py  (run from the repository root)
+"""
+import json
+
+R = "Calibration/results/"
+FIT_DECODE = {(1, 4096), (1, 16384), (16, 4096), (16, 16384), (64, 4096), (64, 16384)}
+fit, held = [], []
+seen = set()
+for path in [R + "h200-round3-energy-raw-2026-12-01.jsonl", R + "h200-round3-latency-raw-2026-12-01.jsonl"]:
+    for line in open(path):
+        r = json.loads(line)
+        if r.get("kind") not in ("attn", "gemm") or "ms" not in r:
+            continue
+        out = {k: v for k, v in r.items() if k not in ("kernel_us", "blocks")}
+        out["kernels"] = [n[:90] for n in r.get("kernels", [])]
+        if r["kind"] == "gemm":
+            out["split"] = "fit"
+        key = (r["kind"], r.get("backend"), r.get("phase"), r.get("B"), r.get("Hq"), r.get("Hkv"), r.get("Lq"), r.get("Lkv"),
+               r.get("D"), r.get("causal"), r.get("density"), r.get("window"), r.get("M"), r.get("N"), r.get("K"),
+               bool(r.get("energy")))
+        if key in seen:
+            continue
+        seen.add(key)
+        if r["kind"] == "attn" and r.get("phase") == "decode" and r.get("Hq") == 32 and r.get("Hkv") == 8 \
+                and r.get("D") == 128 and (r["B"], r["Lkv"]) in FIT_DECODE and not r.get("energy"):
+            out["split"] = "fit"
+        (fit if out.get("split") == "fit" else held).append(out)
+for name, rows in [("h200-round3-fit-2026-12-01.jsonl", fit), ("h200-round3-heldout-2026-12-01.jsonl", held)]:
+    with open(R + name, "w") as f:
+        for r in rows:
+            f.write(json.dumps(r) + "\n")
+    print(name, len(rows))
