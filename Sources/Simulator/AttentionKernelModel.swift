@@ -217,7 +217,10 @@ struct AttentionKernelModel {
         // Zero-padded head-dim columns likewise.
         let realRowFraction = Double(mapping.realRowsPerTile) / Double(max(1, bq)) / padding
         let macEnergyFactor = realRowFraction + (1 - realRowFraction) * machine.paddingMACEnergyFraction
-        let matrixEnergy = executed[.matrixMAC] * (pathMACEnergy ?? machine.energyPerMAC(path: mapping.matrixPath)) * macEnergyFactor
+        // A family's own MAC energy is its (prefill) kernel's; its split-KV kernel runs another path.
+        let familyEnergy = mapping.splitKernel ? nil : machine.familyMACEnergy[mapping.traits.family.rawValue]
+        let macEnergy = familyEnergy ?? pathMACEnergy ?? machine.energyPerMAC(path: mapping.matrixPath)
+        let matrixEnergy = executed[.matrixMAC] * macEnergy * macEnergyFactor
         let onChip = matrixEnergy
             + executed[.specialFunction] * machine.energyPerExp
             + (executed.vectorOperations + executed[.divide]) * machine.energyPerVectorOp

@@ -69,6 +69,10 @@ public struct GPUMachine: Sendable {
     /// Time from issuing a thread block's K/V tile loads to their arrival under load
     /// (`streaming-latency`, optional; 0: streams are limited by the bandwidth alone).
     public var streamingLatency: Double = 0
+    /// Per kernel family: energy per matrix MAC inside that family's attention kernel, where the
+    /// profile gives one (`PRESET.mac-energy`, optional): its operand path (a product with one
+    /// operand from registers) and accumulator traffic, fitted to the family's measured energy.
+    public var familyMACEnergy: [String: Double] = [:]
     /// The profile the machine was resolved from (units and levels by their own names).
     public var profile: HardwareProfile { profileBox.profile }
     /// Held by reference: the machine is copied into every candidate's model.
@@ -215,12 +219,16 @@ public struct GPUMachine: Sendable {
                                   "padding-mac-energy-fraction", "register-headroom", "minimum-clock", "gather-overhead", "streaming-latency"]
         for preset in KernelPreset.allCases where preset != .auto {
             known.insert("\(preset.rawValue).combine-step"); known.insert("\(preset.rawValue).combine-fixed")
+            known.insert("\(preset.rawValue).mac-energy")
         }
         for name in profile.parameters.keys.sorted() where !known.contains(name) {
             throw SimpleInputError("parameter '\(name)' is not one the GPU model reads", at: profile.parameters[name]?.location ?? profile.location,
                                    suggestion: Suggestions.didYouMean(name, in: known.sorted()) ?? "the GPU parameters are: \(known.sorted().joined(separator: ", "))")
         }
         gatherOverheadBytes = try parameter("gather-overhead", example: "64 B", .bytes)
+        for preset in KernelPreset.allCases where preset != .auto && profile.parameters["\(preset.rawValue).mac-energy"] != nil {
+            familyMACEnergy[preset.rawValue] = try parameter("\(preset.rawValue).mac-energy", example: "1.2 pJ", .energy)
+        }
         if profile.parameters["streaming-latency"] != nil {
             streamingLatency = try parameter("streaming-latency", example: "4 us", .time)
         }
