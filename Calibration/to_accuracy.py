@@ -2,8 +2,9 @@
 
 Fit set (used to set profile numbers): rows the measuring script marked split="fit" (energy of FA2
 and cuDNN prefill at d=128, FA2/cuDNN decode B1 over 131072 keys and B64 over 4096 keys,
-FlexAttention block-sparse at density 0.2), the cuBLAS GEMMs, and the decode latency rows at
-B in {1, 16, 64} with 4096 or 16384 keys (the streaming fraction of each decode kernel).
+FlexAttention block-sparse at density 0.2), the cuBLAS GEMMs, the decode latency rows at
+B in {1, 16, 64} with 4096 or 16384 keys (the fixed part and the streams of each decode kernel),
+and FA2 at 512 queries over 16384 keys (one 4-warp block per SM).
 Everything else is held out.
 Usage: python3 Calibration/to_accuracy.py  (run from the repository root)
 """
@@ -31,6 +32,8 @@ for path in [R + "h200-round3-energy-raw-2026-12-01.jsonl", R + "h200-round3-lat
         if r["kind"] == "attn" and r.get("phase") == "decode" and r.get("Hq") == 32 and r.get("Hkv") == 8 \
                 and r.get("D") == 128 and (r["B"], r["Lkv"]) in FIT_DECODE and not r.get("energy"):
             out["split"] = "fit"
+        if r["kind"] == "attn" and r.get("backend") == "flash" and (r.get("B"), r.get("Lq"), r.get("Lkv")) == (1, 512, 16384):
+            out["split"] = "fit"  # single-warp-issue-efficiency
         (fit if out.get("split") == "fit" else held).append(out)
 for name, rows in [("h200-round3-fit-2026-12-01.jsonl", fit), ("h200-round3-heldout-2026-12-01.jsonl", held)]:
     with open(R + name, "w") as f:

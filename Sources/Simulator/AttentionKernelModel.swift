@@ -172,7 +172,13 @@ struct AttentionKernelModel {
         let blocks = mapping.threadBlocks
         let dramShare = machine.dramBandwidth / Double(max(1, min(blocks, p)))
         let perBlockOverheadSeconds = layout.perBlockBytes / dramShare
-        let tileSeconds = tile.total / f
+        var tileSeconds = tile.total / f
+        // An SM whose schedulers hold one warp each cannot hide that warp's dependency stalls
+        // (matrix → softmax → matrix in FA2's 4-warp blocks when a wave leaves one block per SM).
+        if !mapping.splitKernel, machine.warpSchedulersPerSM > 0 {
+            let warpsPerScheduler = Double(ceilDiv(layout.inFlight, p) * mapping.warps) / Double(machine.warpSchedulersPerSM)
+            if warpsPerScheduler < 2 { tileSeconds /= machine.singleWarpIssueEfficiency }
+        }
 
         var computeSeconds: Double
         // The split-KV kernel: each thread block streams its share of the key tiles from DRAM;

@@ -73,6 +73,11 @@ public struct GPUMachine: Sendable {
     /// profile gives one (`PRESET.mac-energy`, optional): its operand path (a product with one
     /// operand from registers) and accumulator traffic, fitted to the family's measured energy.
     public var familyMACEnergy: [String: Double] = [:]
+    /// Warp schedulers (sub-partitions) per SM (`warp-schedulers-per-sm`, optional; 0: not modeled)
+    /// and the fraction of its throughput an SM reaches when each holds a single warp
+    /// (`single-warp-issue-efficiency`).
+    public var warpSchedulersPerSM: Int = 0
+    public var singleWarpIssueEfficiency: Double = 1
     /// The profile the machine was resolved from (units and levels by their own names).
     public var profile: HardwareProfile { profileBox.profile }
     /// Held by reference: the machine is copied into every candidate's model.
@@ -216,7 +221,8 @@ public struct GPUMachine: Sendable {
         combineFixedSeconds = fixedParts
         // A parameter the GPU model does not read is a typo or a stale name: say so.
         var known: Set<String> = ["l2-resident-fraction", "max-thread-blocks-per-sm", "max-threads-per-sm",
-                                  "padding-mac-energy-fraction", "register-headroom", "minimum-clock", "gather-overhead", "streaming-latency"]
+                                  "padding-mac-energy-fraction", "register-headroom", "minimum-clock", "gather-overhead", "streaming-latency",
+                                  "warp-schedulers-per-sm", "single-warp-issue-efficiency"]
         for preset in KernelPreset.allCases where preset != .auto {
             known.insert("\(preset.rawValue).combine-step"); known.insert("\(preset.rawValue).combine-fixed")
             known.insert("\(preset.rawValue).mac-energy")
@@ -228,6 +234,10 @@ public struct GPUMachine: Sendable {
         gatherOverheadBytes = try parameter("gather-overhead", example: "64 B", .bytes)
         for preset in KernelPreset.allCases where preset != .auto && profile.parameters["\(preset.rawValue).mac-energy"] != nil {
             familyMACEnergy[preset.rawValue] = try parameter("\(preset.rawValue).mac-energy", example: "1.2 pJ", .energy)
+        }
+        if profile.parameters["warp-schedulers-per-sm"] != nil {
+            warpSchedulersPerSM = Int(try parameter("warp-schedulers-per-sm", example: "4", .dimensionless, 1...64))
+            singleWarpIssueEfficiency = try parameter("single-warp-issue-efficiency", example: "0.83", .dimensionless, 0...1, exclusiveLower: true)
         }
         if profile.parameters["streaming-latency"] != nil {
             streamingLatency = try parameter("streaming-latency", example: "4 us", .time)
