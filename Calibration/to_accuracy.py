@@ -5,7 +5,8 @@ and cuDNN prefill at d=128, FA2/cuDNN decode B1 over 131072 keys and B64 over 40
 FlexAttention block-sparse at density 0.2), the cuBLAS GEMMs, the decode latency rows at
 B in {1, 16, 64} with 4096 or 16384 keys (the fixed part and the streams of each decode kernel),
 and FA2 at 512 queries over 16384 keys (one 4-warp block per SM).
-Everything else is held out.
+Everything else is held out; the third call's rows (h200_round3_c.py) were measured after the fit
+and are all held out.
 Usage: python3 Calibration/to_accuracy.py  (run from the repository root)
 """
 import json
@@ -14,7 +15,9 @@ R = "Calibration/results/"
 FIT_DECODE = {(1, 4096), (1, 16384), (16, 4096), (16, 16384), (64, 4096), (64, 16384)}
 fit, held = [], []
 seen = set()
-for path in [R + "h200-round3-energy-raw-2026-12-01.jsonl", R + "h200-round3-latency-raw-2026-12-01.jsonl"]:
+RAW = ["h200-round3-energy-raw", "h200-round3-latency-raw",  # first call (h200_round3.py)
+       "h200-round3-heldout-energy-raw", "h200-round3-heldout-latency-raw", "h200-round3-heldout-flex-raw"]  # third (h200_round3_c.py)
+for path in [R + name + "-2026-12-01.jsonl" for name in RAW]:
     for line in open(path):
         r = json.loads(line)
         if r.get("kind") not in ("attn", "gemm") or "ms" not in r:
