@@ -173,9 +173,10 @@ struct AttentionKernelModel {
         let dramShare = machine.dramBandwidth / Double(max(1, min(blocks, p)))
         let perBlockOverheadSeconds = layout.perBlockBytes / dramShare
         var tileSeconds = tile.total / f
-        // An SM whose schedulers hold one warp each cannot hide that warp's dependency stalls
-        // (matrix → softmax → matrix in FA2's 4-warp blocks when a wave leaves one block per SM).
-        if !mapping.splitKernel, machine.warpSchedulersPerSM > 0 {
+        // An SM whose schedulers hold one warp each cannot hide that warp's dependency stalls on
+        // its synchronous mma.sync results (matrix → softmax → matrix in FA2's 4-warp blocks when
+        // a wave leaves one block per SM). wgmma is asynchronous: a warpgroup issues and goes on.
+        if !mapping.splitKernel, mapping.matrixPath == "mma.sync", machine.warpSchedulersPerSM > 0 {
             let warpsPerScheduler = Double(ceilDiv(layout.inFlight, p) * mapping.warps) / Double(machine.warpSchedulersPerSM)
             if warpsPerScheduler < 2 { tileSeconds /= machine.singleWarpIssueEfficiency }
         }
@@ -227,7 +228,8 @@ struct AttentionKernelModel {
         let familyEnergy = mapping.splitKernel ? nil : machine.familyMACEnergy[mapping.traits.family.rawValue]
         let macEnergy = familyEnergy ?? pathMACEnergy ?? machine.energyPerMAC(path: mapping.matrixPath)
         let matrixEnergy = executed[.matrixMAC] * macEnergy * macEnergyFactor
-        let onChip = matrixEnergy
+        let scoreEnergy = mapping.splitKernel ? 0 : executedScores * (machine.familyScoreEnergy[mapping.traits.family.rawValue] ?? 0)
+        let onChip = matrixEnergy + scoreEnergy
             + executed[.specialFunction] * machine.energyPerExp
             + (executed.vectorOperations + executed[.divide]) * machine.energyPerVectorOp
             + sharedBytes * machine.energyPerSharedMemoryByte

@@ -73,6 +73,9 @@ public struct GPUMachine: Sendable {
     /// profile gives one (`PRESET.mac-energy`, optional): its operand path (a product with one
     /// operand from registers) and accumulator traffic, fitted to the family's measured energy.
     public var familyMACEnergy: [String: Double] = [:]
+    /// Per kernel family: energy per executed score beyond its MACs, exps and counted FP32 ops
+    /// (`PRESET.score-energy`, optional): the score tile's register-file round trips.
+    public var familyScoreEnergy: [String: Double] = [:]
     /// Warp schedulers (sub-partitions) per SM (`warp-schedulers-per-sm`, optional; 0: not modeled)
     /// and the fraction of its throughput an SM reaches when each holds a single warp
     /// (`single-warp-issue-efficiency`).
@@ -225,7 +228,7 @@ public struct GPUMachine: Sendable {
                                   "warp-schedulers-per-sm", "single-warp-issue-efficiency"]
         for preset in KernelPreset.allCases where preset != .auto {
             known.insert("\(preset.rawValue).combine-step"); known.insert("\(preset.rawValue).combine-fixed")
-            known.insert("\(preset.rawValue).mac-energy")
+            known.insert("\(preset.rawValue).mac-energy"); known.insert("\(preset.rawValue).score-energy")
         }
         for name in profile.parameters.keys.sorted() where !known.contains(name) {
             throw SimpleInputError("parameter '\(name)' is not one the GPU model reads", at: profile.parameters[name]?.location ?? profile.location,
@@ -234,6 +237,9 @@ public struct GPUMachine: Sendable {
         gatherOverheadBytes = try parameter("gather-overhead", example: "64 B", .bytes)
         for preset in KernelPreset.allCases where preset != .auto && profile.parameters["\(preset.rawValue).mac-energy"] != nil {
             familyMACEnergy[preset.rawValue] = try parameter("\(preset.rawValue).mac-energy", example: "1.2 pJ", .energy)
+        }
+        for preset in KernelPreset.allCases where preset != .auto && profile.parameters["\(preset.rawValue).score-energy"] != nil {
+            familyScoreEnergy[preset.rawValue] = try parameter("\(preset.rawValue).score-energy", example: "77 pJ", .energy)
         }
         if profile.parameters["warp-schedulers-per-sm"] != nil {
             warpSchedulersPerSM = Int(try parameter("warp-schedulers-per-sm", example: "4", .dimensionless, 1...64))
