@@ -229,9 +229,12 @@ struct AttentionKernelModel {
         let macEnergy = familyEnergy ?? pathMACEnergy ?? machine.energyPerMAC(path: mapping.matrixPath)
         let matrixEnergy = executed[.matrixMAC] * macEnergy * macEnergyFactor
         let scoreEnergy = mapping.splitKernel ? 0 : executedScores * (machine.familyScoreEnergy[mapping.traits.family.rawValue] ?? 0)
+        // The softmax of zero-filled padding rows toggles as little as their MACs.
+        let rowRealFraction = Double(mapping.realRowsPerTile) / Double(max(1, bq))
+        let rowEnergyFactor = rowRealFraction + (1 - rowRealFraction) * machine.paddingMACEnergyFraction
         let onChip = matrixEnergy + scoreEnergy
-            + executed[.specialFunction] * machine.energyPerExp
-            + (executed.vectorOperations + executed[.divide]) * machine.energyPerVectorOp
+            + executed[.specialFunction] * machine.energyPerExp * rowEnergyFactor
+            + (executed.vectorOperations + executed[.divide]) * machine.energyPerVectorOp * rowEnergyFactor
             + sharedBytes * machine.energyPerSharedMemoryByte
             + l2Bytes * machine.energyPerL2Byte
         let fixed = machine.launchOverhead + 2 * machine.dramLatency
