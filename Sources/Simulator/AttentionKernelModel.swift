@@ -193,11 +193,17 @@ struct AttentionKernelModel {
             computeSeconds = perSM * (tilesPerBlock * tileSeconds + perBlockOverheadSeconds)
             // Streaming is bandwidth-bound, not slot-bound: while blocks are in flight the DRAM
             // stays busy, so the stream takes the streamed bytes over the bandwidth (no waves).
-            // Each block keeps one K/V tile in flight, so below saturation the stream runs at the
-            // blocks in flight × tile bytes / the loaded memory latency (Little's law).
-            let rate = machine.streamingBandwidth(blocksInFlight: layout.inFlight,
-                                                  bytesInFlightPerBlock: layout.streamedTileBytes * Double(max(1, mapping.traits.decodeStages)))
-            streamingSeconds = Double(blocks) * tilesPerBlock * layout.streamedTileBytes * layout.streamedDRAMFraction / rate
+            // Each block keeps `decodeStages` K/V tiles in flight, so below saturation the stream
+            // runs at the blocks in flight × those bytes / the loaded memory latency (Little's law):
+            // each block waits one latency per `decodeStages` tiles. The first tile's wait is the
+            // kernel's fixed part (its dependent DRAM round trips), not counted twice.
+            let bytes = Double(blocks) * tilesPerBlock * layout.streamedTileBytes * layout.streamedDRAMFraction
+            streamingSeconds = bytes / machine.dramBandwidth
+            if machine.streamingLatency > 0 {
+                let waves = Double(blocks) / Double(max(1, layout.inFlight))
+                let waits = max(0, waves * tilesPerBlock - 1) * layout.streamedDRAMFraction
+                streamingSeconds = max(streamingSeconds, waits * machine.streamingLatency / Double(max(1, mapping.traits.decodeStages)))
+            }
         } else {
             let perBlockAverage = tilesPerHead / Double(schedule.rowBlocks) * tileSeconds + perBlockOverheadSeconds
             let largest = schedule.maxTiles * tileSeconds + perBlockOverheadSeconds
