@@ -86,11 +86,12 @@ import Testing
     @Test func fewBlockStreamsAreLatencyBound() throws {
         var machine = try Fixtures.machine("nvidia-h200-sxm")
         #expect(machine.streamingLatency > 0)
+        machine.limitWatts = 1e6  // the stream alone, not the power limit this shape also meets
         let shape = Self.shape(4, 32, 8, 1, 16384, 128)
         let bound = try Experiment.simulateAttention(shape: shape, preset: .fa2, machine: machine).latencySeconds
         machine.streamingLatency = 0
         let free = try Experiment.simulateAttention(shape: shape, preset: .fa2, machine: machine).latencySeconds
-        #expect(bound > 1.05 * free, "Little's law bound \(bound) vs bandwidth-only \(free)")
+        #expect(bound > 1.1 * free, "Little's law bound \(bound) vs bandwidth-only \(free)")
         // 224 blocks x 64 KiB / 4 us < 0.935 x 4.8 TB/s.
         #expect(machine.streamingBandwidth(blocksInFlight: 224, bytesInFlightPerBlock: 65536) == machine.dramBandwidth)
         machine.streamingLatency = 4e-6
