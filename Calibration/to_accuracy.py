@@ -7,6 +7,8 @@ B in {1, 16, 64} with 4096 or 16384 keys (the fixed part and the streams of each
 and FA2 at 512 queries over 16384 keys (one 4-warp block per SM).
 Everything else is held out; the third call's rows (h200_round3_c.py) were measured after the fit
 and are all held out.
+A third file, h200-round3-sustained, repeats the rows with NVML energy with the time per call of
+their >= 2 s energy runs (sustained, power-limited state) in place of the ~150 ms burst median.
 Usage: python3 Calibration/to_accuracy.py  (run from the repository root)
 """
 import json
@@ -38,7 +40,15 @@ for path in [R + name + "-2026-12-01.jsonl" for name in RAW]:
         if r["kind"] == "attn" and r.get("backend") == "flash" and (r.get("B"), r.get("Lq"), r.get("Lkv")) == (1, 512, 16384):
             out["split"] = "fit"  # single-warp-issue-efficiency
         (fit if out.get("split") == "fit" else held).append(out)
-for name, rows in [("h200-round3-fit-2026-12-01.jsonl", fit), ("h200-round3-heldout-2026-12-01.jsonl", held)]:
+# The energy rows again, timed over their >= 2 s energy runs (the sustained state under the power
+# limit; the latency median above is over ~150 ms bursts): "ms" is the per-call time of that run.
+sustained = []
+for r in fit + held:
+    e = r.get("energy")
+    if isinstance(e, dict) and e.get("ms_during_energy_run"):
+        sustained.append({**r, "ms": e["ms_during_energy_run"], "burst_ms": r["ms"], "timer": "cudagraph, sustained >= 2 s"})
+for name, rows in [("h200-round3-fit-2026-12-01.jsonl", fit), ("h200-round3-heldout-2026-12-01.jsonl", held),
+                   ("h200-round3-sustained-2026-12-01.jsonl", sustained)]:
     with open(R + name, "w") as f:
         for r in rows:
             f.write(json.dumps(r) + "\n")
