@@ -25,6 +25,8 @@ public struct AccuracyReport: Sendable {
         public var rows: Int
         public var latencyMedianAPE: Double?
         public var latencyMeanAPE: Double?
+        /// 90th percentile of the rows' latency APEs (nearest rank).
+        public var latencyP90APE: Double?
         public var energyMedianAPE: Double?
         public var energyMeanAPE: Double?
     }
@@ -113,7 +115,7 @@ public struct AccuracyReport: Sendable {
         func stats(_ name: String, _ subset: [Row]) -> Group {
             let lat = subset.compactMap(\.latencyAPE), en = subset.compactMap(\.energyAPE)
             return Group(name: name, rows: subset.count, latencyMedianAPE: median(lat), latencyMeanAPE: mean(lat),
-                         energyMedianAPE: median(en), energyMeanAPE: mean(en))
+                         latencyP90APE: percentile(lat, 0.9), energyMedianAPE: median(en), energyMeanAPE: mean(en))
         }
         let names = Array(Set(rows.compactMap(\.group))).sorted()
         let groups = names.map { name in stats(name, rows.filter { $0.group == name }) }
@@ -125,6 +127,14 @@ func median(_ xs: [Double]) -> Double? {
     guard !xs.isEmpty else { return nil }
     let s = xs.sorted()
     return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
+/// The nearest-rank `q` quantile (0 < q ≤ 1): the smallest value with at least q of the values at or below it.
+func percentile(_ xs: [Double], _ q: Double) -> Double? {
+    guard !xs.isEmpty else { return nil }
+    let s = xs.sorted()
+    let rank = max(1, Int((q * Double(s.count)).rounded(.up)))
+    return s[min(s.count, rank) - 1]
 }
 
 func mean(_ xs: [Double]) -> Double? { xs.isEmpty ? nil : xs.reduce(0, +) / Double(xs.count) }

@@ -25,9 +25,11 @@ public enum AccuracyRendering {
                       Format.fixed(row.latencyAPE ?? 0, 1), measuredEnergy, row.predictedEnergyMJ.map { Format.fixed($0, 1) } ?? "",
                       row.energyAPE.map { Format.fixed($0, 1) } ?? ""])
         }
-        var groups = TextTable(headers: ["group", "rows", "latency median APE %", "latency mean APE %", "energy median APE %", "energy mean APE %"])
+        var groups = TextTable(headers: ["group", "rows", "latency median APE %", "latency p90 APE %", "latency mean APE %",
+                                         "energy median APE %", "energy mean APE %"])
         for g in report.groups + [report.overall] {
             groups.add([g.name, "\(g.rows)", g.latencyMedianAPE.map { Format.fixed($0, 1) } ?? "-",
+                        g.latencyP90APE.map { Format.fixed($0, 1) } ?? "-",
                         g.latencyMeanAPE.map { Format.fixed($0, 1) } ?? "-", g.energyMedianAPE.map { Format.fixed($0, 1) } ?? "-",
                         g.energyMeanAPE.map { Format.fixed($0, 1) } ?? "-"])
         }
@@ -51,6 +53,7 @@ public enum AccuracyRendering {
                 "group": .string(g.name), "rows": .number(Double(g.rows)),
                 "latency_median_ape": g.latencyMedianAPE.map(JSONValue.number) ?? .null,
                 "latency_mean_ape": g.latencyMeanAPE.map(JSONValue.number) ?? .null,
+                "latency_p90_ape": g.latencyP90APE.map(JSONValue.number) ?? .null,
                 "energy_median_ape": g.energyMedianAPE.map(JSONValue.number) ?? .null,
                 "energy_mean_ape": g.energyMeanAPE.map(JSONValue.number) ?? .null,
             ])
@@ -58,6 +61,7 @@ public enum AccuracyRendering {
         let summary: JSONValue = .object([
             "latency_median_ape": report.overall.latencyMedianAPE.map(JSONValue.number) ?? .null,
             "latency_mean_ape": report.overall.latencyMeanAPE.map(JSONValue.number) ?? .null,
+            "latency_p90_ape": report.overall.latencyP90APE.map(JSONValue.number) ?? .null,
             "energy_median_ape": report.overall.energyMedianAPE.map(JSONValue.number) ?? .null,
             "energy_mean_ape": report.overall.energyMeanAPE.map(JSONValue.number) ?? .null,
             "groups": .array(report.groups.map(group)),

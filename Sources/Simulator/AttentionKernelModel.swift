@@ -59,6 +59,14 @@ struct AttentionKernelModel {
 
     var rowsPerHead: Int { mapping.packsGroups ? shape.groupSize : shape.qLen }
 
+    /// Matrix work per score on the kernel's tiles over the cascade's own: a kernel compiled for
+    /// head dims 64/128/256 runs d = 80 on 128-column tiles (``KernelTraits/paddedHeadDim(_:)``).
+    var headDimPadding: Double {
+        let t = mapping.traits, e = shape.headDim, f = shape.valueDim
+        guard e + f > 0 else { return 1 }
+        return Double(t.paddedHeadDim(e) + t.paddedHeadDim(f)) / Double(e + f)
+    }
+
     func layout(prepared: PreparedAttention? = nil) -> Layout {
         let p = machine.processors
         let bq = mapping.blockQ, bk = mapping.blockKV
@@ -131,7 +139,7 @@ struct AttentionKernelModel {
     func tileCycles(streamedTileBytes: Double) -> (total: Double, matrix: Double, softmax: Double, shared: Double, l2: Double) {
         let scores = Double(mapping.blockQ * mapping.blockKV)
         let traits = mapping.traits
-        let matrix = scores * costs.macs / (pathRate ?? machine.matrixRate(path: mapping.matrixPath))
+        let matrix = scores * costs.macs * headDimPadding / (pathRate ?? machine.matrixRate(path: mapping.matrixPath))
         let sfu = scores * costs.exps / machine.specialFunctionRate
         let alu = scores * (costs.vectorOps + traits.extraALUOpsPerScore) / machine.vectorRate
             + scores * costs.divides / machine.divideRate
@@ -164,7 +172,14 @@ struct AttentionKernelModel {
         let blocks = mapping.threadBlocks
         let dramShare = machine.dramBandwidth / Double(max(1, min(blocks, p)))
         let perBlockOverheadSeconds = layout.perBlockBytes / dramShare
-        let tileSeconds = tile.total / f
+        var tileSeconds = tile.total / f
+        // An SM whose schedulers hold one warp each cannot hide that warp's dependency stalls on
+        // its synchronous mma.sync results (matrix → softmax → matrix in FA2's 4-warp blocks when
+        // a wave leaves one block per SM). wgmma is asynchronous: a warpgroup issues and goes on.
+        if !mapping.splitKernel, mapping.matrixPath == "mma.sync", machine.warpSchedulersPerSM > 0 {
+            let warpsPerScheduler = Double(ceilDiv(layout.inFlight, p) * mapping.warps) / Double(machine.warpSchedulersPerSM)
+            if warpsPerScheduler < 2 { tileSeconds /= machine.singleWarpIssueEfficiency }
+        }
 
         var computeSeconds: Double
         // The split-KV kernel: each thread block streams its share of the key tiles from DRAM;
@@ -178,7 +193,17 @@ struct AttentionKernelModel {
             computeSeconds = perSM * (tilesPerBlock * tileSeconds + perBlockOverheadSeconds)
             // Streaming is bandwidth-bound, not slot-bound: while blocks are in flight the DRAM
             // stays busy, so the stream takes the streamed bytes over the bandwidth (no waves).
-            streamingSeconds = Double(blocks) * tilesPerBlock * layout.streamedTileBytes * layout.streamedDRAMFraction / machine.dramBandwidth
+            // Each block keeps `decodeStages` K/V tiles in flight, so below saturation the stream
+            // runs at the blocks in flight × those bytes / the loaded memory latency (Little's law):
+            // each block waits one latency per `decodeStages` tiles. The first tile's wait is the
+            // kernel's fixed part (its dependent DRAM round trips), not counted twice.
+            let bytes = Double(blocks) * tilesPerBlock * layout.streamedTileBytes * layout.streamedDRAMFraction
+            streamingSeconds = bytes / machine.dramBandwidth
+            if machine.streamingLatency > 0 {
+                let waves = Double(blocks) / Double(max(1, layout.inFlight))
+                let waits = max(0, waves * tilesPerBlock - 1) * layout.streamedDRAMFraction
+                streamingSeconds = max(streamingSeconds, waits * machine.streamingLatency / Double(max(1, mapping.traits.decodeStages)))
+            }
         } else {
             let perBlockAverage = tilesPerHead / Double(schedule.rowBlocks) * tileSeconds + perBlockOverheadSeconds
             let largest = schedule.maxTiles * tileSeconds + perBlockOverheadSeconds
@@ -193,7 +218,8 @@ struct AttentionKernelModel {
         // Executed operations (padded rows, whole partial tiles).
         let executedScores = totalTiles * scoresPerTile
         var executed = OperationCounts()
-        executed[.matrixMAC] = executedScores * costs.macs
+        let padding = headDimPadding
+        executed[.matrixMAC] = executedScores * costs.macs * padding
         executed[.specialFunction] = executedScores * costs.exps
         executed[.vectorAdd] = executedScores * (costs.vectorOps + mapping.traits.extraALUOpsPerScore) + maskOps
         executed[.divide] = executedScores * costs.divides
@@ -201,12 +227,20 @@ struct AttentionKernelModel {
         let l2Bytes = layout.l2Bytes
         // Rows that only pad a tile (GQA groups smaller than the tile) are zero-filled: their MACs
         // toggle little and cost a fraction (a profile parameter) of a real MAC's energy.
-        let realRowFraction = Double(mapping.realRowsPerTile) / Double(max(1, bq))
+        // Zero-padded head-dim columns likewise.
+        let realRowFraction = Double(mapping.realRowsPerTile) / Double(max(1, bq)) / padding
         let macEnergyFactor = realRowFraction + (1 - realRowFraction) * machine.paddingMACEnergyFraction
-        let matrixEnergy = executed[.matrixMAC] * (pathMACEnergy ?? machine.energyPerMAC(path: mapping.matrixPath)) * macEnergyFactor
-        let onChip = matrixEnergy
-            + executed[.specialFunction] * machine.energyPerExp
-            + (executed.vectorOperations + executed[.divide]) * machine.energyPerVectorOp
+        // A family's own MAC energy is its (prefill) kernel's; its split-KV kernel runs another path.
+        let familyEnergy = mapping.splitKernel ? nil : machine.familyMACEnergy[mapping.traits.family.rawValue]
+        let macEnergy = familyEnergy ?? pathMACEnergy ?? machine.energyPerMAC(path: mapping.matrixPath)
+        let matrixEnergy = executed[.matrixMAC] * macEnergy * macEnergyFactor
+        let scoreEnergy = mapping.splitKernel ? 0 : executedScores * (machine.familyScoreEnergy[mapping.traits.family.rawValue] ?? 0)
+        // The softmax of zero-filled padding rows toggles as little as their MACs.
+        let rowRealFraction = Double(mapping.realRowsPerTile) / Double(max(1, bq))
+        let rowEnergyFactor = rowRealFraction + (1 - rowRealFraction) * machine.paddingMACEnergyFraction
+        let onChip = matrixEnergy + scoreEnergy
+            + executed[.specialFunction] * machine.energyPerExp * rowEnergyFactor
+            + (executed.vectorOperations + executed[.divide]) * machine.energyPerVectorOp * rowEnergyFactor
             + sharedBytes * machine.energyPerSharedMemoryByte
             + l2Bytes * machine.energyPerL2Byte
         let fixed = machine.launchOverhead + 2 * machine.dramLatency

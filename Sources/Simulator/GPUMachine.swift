@@ -66,6 +66,21 @@ public struct GPUMachine: Sendable {
     /// Per kernel family: the split-KV combine kernel's duration floor beyond its launch and two
     /// dependent DRAM round trips (`PRESET.combine-fixed`).
     public var combineFixedSeconds: [String: Double]
+    /// Time from issuing a thread block's K/V tile loads to their arrival under load
+    /// (`streaming-latency`, optional; 0: streams are limited by the bandwidth alone).
+    public var streamingLatency: Double = 0
+    /// Per kernel family: energy per matrix MAC inside that family's attention kernel, where the
+    /// profile gives one (`PRESET.mac-energy`, optional): its operand path (a product with one
+    /// operand from registers) and accumulator traffic, fitted to the family's measured energy.
+    public var familyMACEnergy: [String: Double] = [:]
+    /// Per kernel family: energy per executed score beyond its MACs, exps and counted FP32 ops
+    /// (`PRESET.score-energy`, optional): the score tile's register-file round trips.
+    public var familyScoreEnergy: [String: Double] = [:]
+    /// Warp schedulers (sub-partitions) per SM (`warp-schedulers-per-sm`, optional; 0: not modeled)
+    /// and the fraction of its throughput an SM reaches when each holds a single warp
+    /// (`single-warp-issue-efficiency`).
+    public var warpSchedulersPerSM: Int = 0
+    public var singleWarpIssueEfficiency: Double = 1
     /// The profile the machine was resolved from (units and levels by their own names).
     public var profile: HardwareProfile { profileBox.profile }
     /// Held by reference: the machine is copied into every candidate's model.
@@ -209,16 +224,38 @@ public struct GPUMachine: Sendable {
         combineFixedSeconds = fixedParts
         // A parameter the GPU model does not read is a typo or a stale name: say so.
         var known: Set<String> = ["l2-resident-fraction", "max-thread-blocks-per-sm", "max-threads-per-sm",
-                                  "padding-mac-energy-fraction", "register-headroom", "minimum-clock", "gather-overhead",
-                                  "interconnect-bandwidth"]
+                                  "padding-mac-energy-fraction", "register-headroom", "minimum-clock", "gather-overhead", "streaming-latency",
+                                  "warp-schedulers-per-sm", "single-warp-issue-efficiency", "interconnect-bandwidth"]
         for preset in KernelPreset.allCases where preset != .auto {
             known.insert("\(preset.rawValue).combine-step"); known.insert("\(preset.rawValue).combine-fixed")
+            known.insert("\(preset.rawValue).mac-energy"); known.insert("\(preset.rawValue).score-energy")
         }
         for name in profile.parameters.keys.sorted() where !known.contains(name) {
             throw SimpleInputError("parameter '\(name)' is not one the GPU model reads", at: profile.parameters[name]?.location ?? profile.location,
                                    suggestion: Suggestions.didYouMean(name, in: known.sorted()) ?? "the GPU parameters are: \(known.sorted().joined(separator: ", "))")
         }
         gatherOverheadBytes = try parameter("gather-overhead", example: "64 B", .bytes)
+        for preset in KernelPreset.allCases where preset != .auto && profile.parameters["\(preset.rawValue).mac-energy"] != nil {
+            familyMACEnergy[preset.rawValue] = try parameter("\(preset.rawValue).mac-energy", example: "1.2 pJ", .energy)
+        }
+        for preset in KernelPreset.allCases where preset != .auto && profile.parameters["\(preset.rawValue).score-energy"] != nil {
+            familyScoreEnergy[preset.rawValue] = try parameter("\(preset.rawValue).score-energy", example: "77 pJ", .energy)
+        }
+        if profile.parameters["warp-schedulers-per-sm"] != nil {
+            warpSchedulersPerSM = Int(try parameter("warp-schedulers-per-sm", example: "4", .dimensionless, 1...64))
+            singleWarpIssueEfficiency = try parameter("single-warp-issue-efficiency", example: "0.83", .dimensionless, 0...1, exclusiveLower: true)
+        }
+        if profile.parameters["streaming-latency"] != nil {
+            streamingLatency = try parameter("streaming-latency", example: "4 us", .time)
+        }
+    }
+
+    /// Bandwidth a stream of `blocksInFlight` thread blocks reaches when each keeps
+    /// `bytesInFlightPerBlock` in flight: Little's law (bytes in flight / loaded latency), at most
+    /// the sustained DRAM bandwidth.
+    public func streamingBandwidth(blocksInFlight: Int, bytesInFlightPerBlock: Double) -> Double {
+        guard streamingLatency > 0, bytesInFlightPerBlock > 0 else { return dramBandwidth }
+        return min(dramBandwidth, Double(max(1, blocksInFlight)) * bytesInFlightPerBlock / streamingLatency)
     }
 
     /// What one SM offers a thread block.

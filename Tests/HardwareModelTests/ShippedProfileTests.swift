@@ -45,16 +45,23 @@ struct ShippedProfileTests {
         #expect(a100.power.limitWatts == 400)
     }
 
-    @Test func h200ExtendsH100ChangingOnlyMemory() throws {
+    @Test func h200ExtendsH100WithItsOwnMeasurements() throws {
         let h100 = try ProfileLibrary.load("nvidia-h100-sxm")
         let h200 = try ProfileLibrary.load("nvidia-h200-sxm")
         #expect(h200.name == "nvidia-h200-sxm")
         #expect(h200.mainMemory?.aggregateBandwidth == 4.8e12)
+        #expect(h200.mainMemory?.achievedFraction == 0.935)
         #expect(h200.mainMemory?.capacityBytes == 141e9)
-        #expect(h200.mainMemory?.latencySeconds == h100.mainMemory?.latencySeconds)
-        #expect(h200.computeUnits == h100.computeUnits)
+        #expect(h200.memory(named: "l2")?.capacityBytes == Double(60 * 1_048_576), "measured: 62914560 B")
+        #expect(h200.power.idleWatts == 121.9)
+        #expect(h200.launchOverheadSeconds == 0.55e-6)
+        // Same die: same units and datasheet peak; the achieved rates are the H200's own.
+        #expect(h200.computeUnits.map(\.name) == h100.computeUnits.map(\.name))
         #expect(ProfileSummary.peakMatrixFLOPS(h200) == ProfileSummary.peakMatrixFLOPS(h100))
-        #expect(Array(h200.memoryLevels.dropFirst()) == Array(h100.memoryLevels.dropFirst()))
+        #expect(Array(h200.memoryLevels.dropFirst(2)) == Array(h100.memoryLevels.dropFirst(2)), "shared memory and registers as the H100")
+        // No number is "as H100" unless measured to be the same.
+        let text = try String(contentsOfFile: h200.location?.file ?? "", encoding: .utf8)
+        #expect(!text.contains("as H100"))
     }
 
     @Test func fuseMaxAndFlat() throws {

@@ -16,7 +16,11 @@ import Testing
 
     @Test func denseNearPublished() throws {
         let dense = try Fixtures.simulate(Self.natten, .cudnn)
-        #expect(relativeDifference(dense.latencySeconds, 787e-6) < 0.1)
+        // Published 787 us (NATTEN docs: another H100 and cuDNN version); the shared H100 file
+        // measured 27.59 ms for 32 such heads, 862 us per head, power-capped (701.7 W at 1650 MHz
+        // on B4 H32 L4096): the model, calibrated on that H100, sits between.
+        #expect(relativeDifference(dense.latencySeconds, 787e-6) < 0.2)
+        #expect(relativeDifference(dense.latencySeconds, 862e-6) < 0.1)
     }
 
     @Test func nattenNeighborhood() throws {

@@ -16,12 +16,16 @@ extension KernelPreset {
         switch self {
         case .fa2, .auto:
             let (bq, bk) = d <= 64 ? (128, 128) : (d <= 128 ? (128, 64) : (64, 64))
-            return KernelTraits(
+            var t = KernelTraits(
                 preset: .fa2, kernelName: "flash_fwd_kernel<\(d), \(bq), \(bk), 4>", matrixPath: "mma.sync",
                 blockQ: bq, blockKV: bk, warps: 4, registersPerThread: 255, stages: 1,
                 softmaxOverlap: 0.0, extraALUOpsPerScore: 2, sharedMemoryReadsPerTile: 4,
                 decodeBlockQ: 64, decodeBlockKV: decodeKV, decodeMatrixPath: "mma.sync",
                 splitKV: true, maxSplits: 128)
+            // FA2 instantiates head dims 32, 64, 96, …, 256 (`Flash_fwd_kernel_traits<96, …>` ran
+            // for d = 80 on the H200: Calibration/results/h200-round3-latency-raw-2026-12-01.jsonl).
+            t.headDimTiles = [32, 64, 96, 128, 160, 192, 224, 256]
+            return t
         case .cudnn:
             var t = KernelTraits(
                 preset: .cudnn, kernelName: "sdpa_sm90_flash_fprop_wgmma_f16_64x128x\(d)", matrixPath: "wgmma",
@@ -32,6 +36,13 @@ extension KernelPreset {
             t.splitPolicy = .leanAttention
             t.portablePath = true
             t.decodeWarps = 4
+            // cuDNN's sm90 prefill and sm80 lean kernels come in head dims 64, 128, 256: d = 80 and
+            // 96 ran `…_64x128x128_…` and `…_16x128x128_…` on the H200 (same file as FA2's).
+            t.headDimTiles = [64, 128, 256]
+            // Its lean kernel streams 4.33 TB/s with only 128 blocks (B16 over 8192 keys on the H200),
+            // twice what one tile pair in flight per block allows at the loaded latency FA2's
+            // one-stage split kernel shows: two K/V tile pairs in flight.
+            t.decodeStages = 2
             return t
         case .flex:
             // Inductor's H100 bf16 forward defaults: (BLOCK_M, BLOCK_N, warps) = (128, 128, 4) at
@@ -46,15 +57,22 @@ extension KernelPreset {
             t.portablePath = true
             // Its split path follows FA2's (lead: FlexAttention's decoding kernel is not measured).
             t.decodeWarps = 4
+            // Triton's tl.dot tiles are powers of two: a head dim pads to the next one (lead: d = 80
+            // FlexAttention not measured).
+            t.headDimTiles = [16, 32, 64, 128, 256, 512]
             return t
         case .fa3:
             let (bq, bk) = d <= 64 ? (192, 128) : (d <= 128 ? (128, 128) : (128, 80))
-            return KernelTraits(
+            var t = KernelTraits(
                 preset: .fa3, kernelName: "flash3 fwd (\(bq), \(bk), 3 warpgroups)", matrixPath: "wgmma",
                 blockQ: bq, blockKV: bk, warps: 12, registersPerThread: 168, stages: 2,
                 softmaxOverlap: 0.85, extraALUOpsPerScore: 2, sharedMemoryReadsPerTile: 2,
                 decodeBlockQ: 64, decodeBlockKV: decodeKV, decodeMatrixPath: "wgmma",
                 splitKV: true, maxSplits: 128)
+            // FlashAttention-3's hopper build instantiates head dims 64, 96, 128, 192, 256 (its
+            // repository; not run here: no FA3 build on the measuring machine).
+            t.headDimTiles = [64, 96, 128, 192, 256]
+            return t
         }
     }
 }
