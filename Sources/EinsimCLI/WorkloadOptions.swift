@@ -183,9 +183,6 @@ struct WorkloadOptions: ParsableArguments {
 
     func validateEngine() throws {
         let kind = try resolvedEngine()
-        if kind == .cycle, scope == .endToEnd {
-            throw SimpleInputError("--engine cycle with --scope end-to-end is not built", suggestion: "use --scope serving for decoding on the cycle engine, or --engine roofline")
-        }
         if trace != nil, kind != .cycle {
             throw SimpleInputError("--trace writes the cycle engine's schedule", suggestion: "add --engine cycle")
         }
@@ -218,7 +215,14 @@ struct WorkloadOptions: ParsableArguments {
             return try resolved().run(profileTransform: profileTransform)
         }
         try validateEngine()
-        if scope == .endToEnd { return try runEndToEnd(profileTransform: profileTransform) }
+        if scope == .endToEnd {
+            let choice = try resolvedEngine()
+            let records = try Experiment.$engine.withValue(choice) { try runEndToEnd(profileTransform: profileTransform) }
+            if choice == .cycle, let other = records.first(where: { $0.result.engine != "cycle" }) {
+                throw SimulationError.unsupported("the cycle engine does not run variant '\(other.variant)' end to end on '\(other.result.hardware)' yet; use --engine roofline")
+            }
+            return records
+        }
         if scope == .serving { return try runServing(profileTransform: profileTransform) }
         for flag in [("dataset", dataset != nil), ("tensor-parallel", tensorParallel != nil), ("pipeline-parallel", pipelineParallel != nil)] where flag.1 {
             throw SimpleInputError("--\(flag.0) applies to --scope serving", suggestion: "add --scope serving --model NAME --batch N")
