@@ -182,6 +182,15 @@ struct WorkloadOptions: ParsableArguments {
     }
 
     func validateEngine() throws {
+        // Mapper search limits: a search is bounded in time and draws (a guard on runaway searches).
+        guard timeLimit.isFinite, timeLimit > 0, timeLimit <= 3600 else {
+            throw SimpleInputError("--time-limit \(timeLimit): the mapper's search limit must be more than 0 and at most 3600 seconds",
+                                   suggestion: "e.g. --time-limit 60 (the search returns its best mapping so far when the limit is reached)")
+        }
+        guard samples >= 1, samples <= 1_000_000_000 else {
+            throw SimpleInputError("--samples \(samples): the random search draws 1 to 10^9 candidates",
+                                   suggestion: "e.g. --samples 100000 (about 0.1 s at the mapper's rate)")
+        }
         let kind = try resolvedEngine()
         if trace != nil, kind != .cycle {
             throw SimpleInputError("--trace writes the cycle engine's schedule", suggestion: "add --engine cycle")

@@ -64,3 +64,13 @@ extension ErrorLocationTests {
         #expect(status == 2 && error.contains("--sweep bogus=1,2"), "\(error)")
     }
 }
+
+extension ErrorLocationTests {
+    /// A guard on runaway searches: the search's time and draws are bounded, and say so.
+    @Test(arguments: [["--time-limit", "1e12"], ["--time-limit", "0"], ["--time-limit", "nan"], ["--samples", "0"], ["--samples", "1000000000000"]])
+    func searchLimitsAreBounded(flags: [String]) {
+        let (status, _, error) = Self.run(["simulate", "--hardware", "fusemax", "--heads", "8", "--q-len", "1024", "--head-dim", "64",
+                                           "--search", "random"] + flags)
+        #expect(status == 2 && error.contains(flags[0]), "\(flags): \(error)")
+    }
+}
