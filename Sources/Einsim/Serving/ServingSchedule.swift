@@ -183,7 +183,7 @@ struct ServingLayerBuilder {
         let banks = machine.pim?.timing.dram.banksPerBus ?? 1
         let keysPerRow = ServingVariant.keysPerRow(rowBytes: rowBytes, headDim: d, bytesPerElement: bytes)
         // Values are split by column over the banks: a bank's row holds its columns of many tokens.
-        let valueTokensPerRow = max(1, Int((rowBytes / bytes).rounded(.down)) * banks / max(1, dv))
+        let valueTokensPerRow = Int(min(4e15, max(1, ((rowBytes / bytes).rounded(.down) * Double(banks) / Double(max(1, dv))).rounded(.down))))
         let keyGroups = requests.map { variant.groups(context: $0, heads: heads, keysPerRow: keysPerRow) }
         let valueGroups = requests.map { variant.groups(context: $0, heads: heads, keysPerRow: valueTokensPerRow) }
         let scorers = requests.map { variant.scorer(context: $0, headDim: d) }

@@ -33,15 +33,17 @@ public struct PIMGEMV: Sendable, Hashable {
     /// elements only, spread over the opened tiles.
     public static func layout(_ product: Product, tokens: Int, dimension: Int, bytesPerElement: Double,
                               dram: DRAMOrganization, pim: PIMOrganization, activatedTokens: Int? = nil) -> PIMGEMV {
+        // Sizes from a profile can be extreme: products in Double, clamped to exact Int range.
+        func exact(_ x: Double) -> Int { Int(min(max(x, 1), 4e15)) }
         let banks = dram.banksPerBus
         let units = max(1, banks / max(1, pim.banksPerUnit))
-        let rowElements = max(1, Int((dram.rowBytes / max(bytesPerElement, 1e-9)).rounded(.down)))
-        let elementsPerTile = banks * rowElements
-        let computed = max(1, tokens) * max(1, dimension)
-        let elements = max(computed, max(1, activatedTokens ?? tokens) * max(1, dimension))
+        let rowElements = exact((dram.rowBytes / max(bytesPerElement, 1e-9)).rounded(.down))
+        let elementsPerTile = exact(Double(banks) * Double(rowElements))
+        let computed = exact(Double(max(1, tokens)) * Double(max(1, dimension)))
+        let elements = max(computed, exact(Double(max(1, activatedTokens ?? tokens)) * Double(max(1, dimension))))
         let tileCount = max(1, (elements + elementsPerTile - 1) / elementsPerTile)
         let gactsPerTile = max(1, (banks + max(1, pim.gactBanks) - 1) / max(1, pim.gactBanks))
-        let elementsPerComp = units * max(1, pim.macsPerUnit)
+        let elementsPerComp = exact(Double(units) * Double(max(1, pim.macsPerUnit)))
         let resultBytes = 2.0
         let burst = max(dram.burstBytes, 1)
         let totalComps = max(tileCount, (computed + elementsPerComp - 1) / elementsPerComp)
