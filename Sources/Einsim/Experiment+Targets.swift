@@ -33,7 +33,8 @@ extension Experiment {
     /// leave empty (``SpatialSparsity``); neighborhoods over token grids, stripes and sinks are
     /// refused.
     public static func simulateOnTarget(shape: AttentionShape, algorithm: String = "1pass", profile: HardwareProfile,
-                                        mapping: String = "auto", search: SpatialSearch.Options = .init()) throws -> SimulationResult {
+                                        mapping: String = "auto", search: SpatialSearch.Options = .init(),
+                                        kvCacheBytesPerElement: Double? = nil) throws -> SimulationResult {
         let sparsity = try spatialSparsity(shape, profile: profile)
         let preset: SpatialPreset?
         if mapping == "auto" {
@@ -47,6 +48,12 @@ extension Experiment {
         }
         var problem = try spatialProblem(shape: shape, algorithm: preset?.cascade ?? algorithm, profile: profile)
         problem.sparsity = sparsity
+        if let bytes = kvCacheBytesPerElement {
+            problem.quantizeKVCache(bytesPerElement: bytes)
+            guard SpatialCostModel(problem: problem).dequantizes else {
+                throw SimulationError.unsupported("'\(profile.name)' has no unit with vector multiply and add to dequantize a quantized KV cache")
+            }
+        }
         if let preset, let why = preset.refusal(problem) {
             throw SimulationError.unsupported("mapping '\(preset.rawValue)' cannot run on '\(profile.name)': \(why); use --mapping auto")
         }
@@ -90,12 +97,16 @@ extension Experiment {
     public static func simulateVariantOnTarget(_ spec: VariantSpec, shape base: AttentionShape, algorithm: String = "1pass",
                                                profile: HardwareProfile, mapping: String = "auto",
                                                search: SpatialSearch.Options = .init()) throws -> SimulationResult {
-        guard !spec.changesAlgebraOrPrecision else {
-            throw SimulationError.unsupported("variant '\(spec.text)' on '\(profile.name)' (\(profile.kind.rawValue)): changed algebras and precisions are not modeled on spatial targets yet; run it on a GPU profile")
+        // A quantized KV cache is modeled (smaller K/V, dequantized on arrival); other algebra and
+        // operand-precision changes are not yet.
+        let onlyCacheQuantized = spec.algebra == .softmax && !spec.precision.quantizesOperands && spec.precision.quantizesCache
+        guard !spec.changesAlgebraOrPrecision || onlyCacheQuantized else {
+            throw SimulationError.unsupported("variant '\(spec.text)' on '\(profile.name)' (\(profile.kind.rawValue)): changed algebras and operand precisions are not modeled on spatial targets yet (kv-cache quantization is); run it on a GPU profile")
         }
         var shape = base
         shape.mask = spec.mask
-        var result = try simulateOnTarget(shape: shape, algorithm: algorithm, profile: profile, mapping: mapping, search: search)
+        var result = try simulateOnTarget(shape: shape, algorithm: algorithm, profile: profile, mapping: mapping, search: search,
+                                          kvCacheBytesPerElement: onlyCacheQuantized ? spec.precision.kvCacheBytesPerElement : nil)
         guard let name = spec.predictor else { return result }
         var block = 128
         var pattern: SparsePattern?
