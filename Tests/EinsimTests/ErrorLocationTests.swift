@@ -74,3 +74,19 @@ extension ErrorLocationTests {
         #expect(status == 2 && error.contains(flags[0]), "\(flags): \(error)")
     }
 }
+
+/// `--trace` writes the cycle engine's schedule for every scope it runs.
+@Test(arguments: [["--hardware", "fusemax", "--batch", "4", "--heads", "8", "--q-len", "4096", "--head-dim", "64"],
+                  ["--hardware", "nvidia-h100-sxm", "--heads", "8", "--q-len", "4096", "--head-dim", "64"],
+                  ["--hardware", "neupims", "--model", "gpt-3-6.7b", "--batch", "64", "--scope", "serving"]])
+func traceIsWrittenForEveryScope(arguments: [String]) throws {
+    let path = FileManager.default.temporaryDirectory.path + "/einsim-trace-\(UInt64.random(in: 0...UInt64.max)).json"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let (status, _, error) = EinsimCommand.capture(arguments: ["simulate"] + arguments + ["--engine", "cycle", "--trace", path])
+    #expect(status == 0, "\(error)")
+    let data = try #require(FileManager.default.contents(atPath: path))
+    let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let events = try #require(object["traceEvents"] as? [[String: Any]])
+    #expect(events.contains { $0["ph"] as? String == "M" && $0["name"] as? String == "thread_name" })
+    #expect(events.contains { $0["ph"] as? String == "X" })
+}
