@@ -90,3 +90,8 @@ func traceIsWrittenForEveryScope(arguments: [String]) throws {
     #expect(events.contains { $0["ph"] as? String == "M" && $0["name"] as? String == "thread_name" })
     #expect(events.contains { $0["ph"] as? String == "X" })
 }
+
+@Test func versionIsPrinted() {
+    let (status, output) = CLI.run(["--version"])
+    #expect(status == 0 && output.hasPrefix("einsim ") && output.contains(EinsimVersion.current), "\(output)")
+}
