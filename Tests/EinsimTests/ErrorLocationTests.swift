@@ -1,3 +1,4 @@
+import Einsim
 import EinsimCLI
 import Foundation
 import Testing
