@@ -119,6 +119,13 @@ struct ServingTests {
         workload.parallelism = Parallelism(tensor: 3, pipeline: 1)
         #expect(throws: SimpleInputError.self) { try workload.validate() }
         #expect(throws: SimpleInputError.self) { try ServingDataset.named("sharegtp") }
+        // Only causal language models with per-head caches are served.
+        #expect(throws: SimpleInputError.self) { try Self.serve("bert", batch: 4, on: "neupims", .npuOnly) }
+        #expect(throws: SimulationError.self) {
+            var w = ServingWorkload(model: try ModelPreset.named("deepseek-v3"), batch: 4, dataset: try ServingDataset.named("alpaca"))
+            w.parallelism = Parallelism(tensor: 8)
+            try w.validate()
+        }
         // The weights and the batch's KV cache must fit the device (NeuPIMs: 32 GB per device).
         #expect(throws: SimulationError.self) { try Self.serve("gpt-3-175b", batch: 2048, on: "neupims", .npuPIM) }
         #expect(throws: Never.self) { try Self.serve("gpt-3-175b", batch: 512, on: "neupims", .npuPIM) }
