@@ -180,3 +180,17 @@ struct ServingVariantTests {
         #expect(throws: SimulationError.self) { try Self.serve("precision:qk=fp8,pv=fp8", on: "neupims", .npuPIM) }
     }
 }
+
+/// Grouped-query attention on PIM: a KV head's row feeds every query of its group.
+@Test func groupedQueriesShareTheRowsTheyRead() throws {
+    let profile = try ProfileResolver.load("neupims")
+    let dram = try #require(profile.dram), pim = try #require(profile.pim)
+    let one = PIMGEMV.layout(.scores, tokens: 1024, dimension: 128, bytesPerElement: 2, dram: dram, pim: pim)
+    let four = PIMGEMV.layout(.scores, tokens: 1024, dimension: 128, bytesPerElement: 2, dram: dram, pim: pim, queries: 4)
+    #expect(four.tiles.count == one.tiles.count)
+    #expect(four.tiles.map(\.gacts) == one.tiles.map(\.gacts))
+    #expect(four.tiles.reduce(0) { $0 + $1.comps } == 4 * one.tiles.reduce(0) { $0 + $1.comps })
+    // Llama 3 (8 KV heads for 32 query heads) decodes on NPU + PIM.
+    let r = try ServingTests.serve("llama-3-8b", batch: 64, on: "neupims", .npuPIM)
+    #expect(r.tokensPerSecond > 0 && (r.utilization["pim"] ?? 0) > 0)
+}

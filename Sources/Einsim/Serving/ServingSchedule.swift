@@ -195,14 +195,13 @@ struct ServingLayerBuilder {
             guard let pim = machine.pim else {
                 throw SimulationError.unsupported("--mapping \(organization.rawValue) runs attention in PIM banks, and '\(machine.profile.name)' has none; use --mapping \(machine.npu == nil ? "gpu-only" : "npu-only") or a PIM system (neupims, newton-npu-pim, attacc)")
             }
-            guard shape.heads == shape.kvHeads else {
-                throw SimulationError.unsupported("grouped-query attention on PIM banks is not modeled (the banks hold one query per head)")
-            }
+            // Grouped-query attention: the banks hold the group's queries; a row feeds each of them.
+            let group = max(1, shape.heads / max(1, shape.kvHeads))
             var scorePhase: [[PIMGEMVJob]] = [], qk: [[PIMGEMVJob]] = [], av: [[PIMGEMVJob]] = []
             for r in requests.indices {
-                if let sc = scorers[r] { scorePhase.append([PIMGEMVJob(product: .scores, tokens: sc.tokens, dimension: sc.dimension, count: heads)]) }
-                qk.append(keyGroups[r].map { PIMGEMVJob(product: .scores, tokens: $0.tokens, activatedTokens: $0.activated, dimension: d, count: $0.heads) })
-                av.append(valueGroups[r].map { PIMGEMVJob(product: .values, tokens: $0.tokens, activatedTokens: $0.activated, dimension: dv, count: $0.heads) })
+                if let sc = scorers[r] { scorePhase.append([PIMGEMVJob(product: .scores, tokens: sc.tokens, dimension: sc.dimension, count: heads, queries: group)]) }
+                qk.append(keyGroups[r].map { PIMGEMVJob(product: .scores, tokens: $0.tokens, activatedTokens: $0.activated, dimension: d, count: $0.heads, queries: group) })
+                av.append(valueGroups[r].map { PIMGEMVJob(product: .values, tokens: $0.tokens, activatedTokens: $0.activated, dimension: dv, count: $0.heads, queries: group) })
             }
             let phases = scorePhase.isEmpty ? [qk, av] : [scorePhase, qk, av]
             let costs = pim.cost(phases: phases, bytesPerElement: bytes)
