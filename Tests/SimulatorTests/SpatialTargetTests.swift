@@ -74,8 +74,7 @@ struct SpatialTargetTests {
         #expect(pim.dramBytes < npu.dramBytes)
     }
 
-    @Test func gqaAndGridNeighborhoodsAreRefusedNotApproximated() throws {
-        #expect(throws: SimulationError.self) { try Self.run("fusemax", AttentionShape(batch: 1, heads: 32, kvHeads: 8, qLen: 4096, headDim: 128)) }
+    @Test func gridNeighborhoodsAreRefusedNotApproximated() throws {
         var grid = Self.bert
         grid.mask = try VariantSpec.parse("neighborhood:window=7x7,grid=64x64").mask
         grid.qLen = 4096; grid.kvLen = 4096
@@ -210,5 +209,23 @@ struct SpatialKVQuantizationTests {
         #expect(npuQ4.resourceSeconds["vector-unit", default: 0] > npuDense.resourceSeconds["vector-unit", default: 0])
         // Other precision changes are still refused on spatial targets.
         #expect(throws: SimulationError.self) { try run("precision:qk=fp8,pv=fp8", "fusemax") }
+    }
+}
+
+/// Grouped KV heads on spatial targets: the group's queries are packed onto their KV head, so K
+/// and V are read once per group; MLA decode is one latent KV head shared by every query head.
+@Suite("GQA and MLA on spatial targets")
+struct SpatialGroupedKVTests {
+    @Test func groupsShareTheirKVReads() throws {
+        let profile = try ProfileResolver.load("fusemax")
+        let mha = try Experiment.simulateOnTarget(shape: AttentionShape(batch: 8, heads: 32, qLen: 1, kvLen: 16384, headDim: 128), profile: profile)
+        let gqa = try Experiment.simulateOnTarget(shape: AttentionShape(batch: 8, heads: 32, kvHeads: 8, qLen: 1, kvLen: 16384, headDim: 128), profile: profile)
+        #expect(gqa.dramBytes < 0.3 * mha.dramBytes, "\(gqa.dramBytes) vs \(mha.dramBytes)")
+        #expect(gqa.latencySeconds < mha.latencySeconds)
+        #expect(abs(gqa.flops / mha.flops - 1) < 1e-9)
+        let decode = AttentionShape(batch: 8, heads: 128, qLen: 1, kvLen: 16384, headDim: 128)
+        let dense = try Experiment.simulateVariantOnTarget(try VariantSpec.parse("dense"), shape: decode, profile: profile)
+        let mla = try Experiment.simulateVariantOnTarget(try VariantSpec.parse("mla"), shape: decode, profile: profile)
+        #expect(mla.dramBytes < 0.1 * dense.dramBytes && mla.latencySeconds < dense.latencySeconds)
     }
 }
