@@ -94,7 +94,17 @@ extension Experiment {
             } else if pattern.local == nil, pattern.stripeColumns == 0, pattern.sinkTokens == 0 {
                 density = pattern.selectionDensity(kvLen: shape.kvLen); block = pattern.block
             } else {
-                throw SimulationError.unsupported("'\(profile.name)' (\(profile.kind.rawValue)): neighborhoods over token grids, stripes and sink tokens on spatial, NPU and PIM targets are not modeled yet; block-sparse, top-k/top-p, sliding-window, causal and decode token selection are (or run a GPU profile)")
+                // Neighborhoods on a token grid, stripes, sinks: the kept tiles are counted on the
+                // pattern's own geometry at every tile size the mapper may choose.
+                var sparsity = SpatialSparsity(queries: shape.qLen, keys: shape.kvLen)
+                var perShape = shape
+                perShape.batch = 1; perShape.heads = 1; perShape.kvHeads = 1
+                let geometry = perShape
+                sparsity.measuredScoreFraction = shape.mask.keptFraction(qLen: shape.qLen, kvLen: shape.kvLen)
+                sparsity.measured = SpatialSparsity.MeasuredTiles { r, k in
+                    PatternTiles.keptFraction(pattern: pattern, shape: geometry, rows: r, keys: k)
+                }
+                return sparsity
             }
         }
         return SpatialSparsity(density: density, block: block, window: window, causal: shape.causal, queries: shape.qLen, keys: shape.kvLen)

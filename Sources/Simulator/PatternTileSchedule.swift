@@ -195,3 +195,16 @@ struct PatternTileCounts {
         walk(0, 0)
     }
 }
+
+/// Kept tiles of a structured pattern (neighborhoods on a token grid, stripes, sinks) at a given
+/// tile size, for targets that skip whole tiles (spatial arrays).
+public enum PatternTiles {
+    /// Fraction of the (rows × keys) tiles of `shape`'s score matrix that hold a kept score.
+    public static func keptFraction(pattern: SparsePattern, shape: AttentionShape, rows: Int, keys: Int) -> Double {
+        let r = Swift.max(1, Swift.min(rows, shape.qLen)), k = Swift.max(1, Swift.min(keys, shape.kvLen))
+        let counts = PatternTileCounts(pattern: pattern, shape: shape, rows: shape.qLen, keys: shape.kvLen, blockQ: r, blockKV: k,
+                                       threadBlocksInFlight: 1, rowsAtLastPosition: false)
+        let nq = Double((shape.qLen + r - 1) / r), nk = Double((shape.kvLen + k - 1) / k)
+        return Swift.min(1, Swift.max(0, counts.total / Swift.max(1, nq * nk)))
+    }
+}

@@ -380,9 +380,9 @@ import Darwin
         let (status, out, err) = Self.run(["simulate", "--hardware", "neupims", "--heads", "32", "--kv-heads", "8",
                                            "--q-len", "1", "--kv-len", "65536", "--head-dim", "128"])
         #expect(status == 0 && out.contains("H32/8"), "\(err)")
-        // A grid neighborhood still exits 1 with what would work.
+        // Linear attention still exits 1 with what would work.
         let (status2, _, err2) = Self.run(["simulate", "--hardware", "neupims", "--heads", "8", "--q-len", "1024", "--head-dim", "64",
-                                           "--variant", "neighborhood:window=7x7,grid=32x32"])
+                                           "--variant", "linear"])
         #expect(status2 == 1 && err2.contains("GPU profile"), "\(err2)")
     }
 

@@ -74,11 +74,18 @@ struct SpatialTargetTests {
         #expect(pim.dramBytes < npu.dramBytes)
     }
 
-    @Test func gridNeighborhoodsAreRefusedNotApproximated() throws {
-        var grid = Self.bert
-        grid.mask = try VariantSpec.parse("neighborhood:window=7x7,grid=64x64").mask
-        grid.qLen = 4096; grid.kvLen = 4096
-        #expect(throws: SimulationError.self) { try Self.run("fusemax", grid) }
+    @Test func gridNeighborhoodsSkipTheTilesTheyLeaveEmpty() throws {
+        let base = AttentionShape(batch: 4, heads: 16, qLen: 4096, headDim: 64)
+        let profile = try ProfileResolver.load("fusemax")
+        let dense = try Experiment.simulateVariantOnTarget(try VariantSpec.parse("dense"), shape: base, profile: profile)
+        let local = try Experiment.simulateVariantOnTarget(try VariantSpec.parse("neighborhood:window=15x15,grid=64x64"), shape: base, profile: profile)
+        #expect(local.latencySeconds < 0.5 * dense.latencySeconds && local.latencySeconds > 0.055 * dense.latencySeconds)
+        #expect(local.latencySeconds >= local.rooflineSeconds * (1 - 1e-9))
+        // Useful FLOPs are the kept scores' (225 of 4096 keys per query), not the computed tiles'.
+        #expect(abs(local.flops / dense.flops - 225.0 / 4096.0) < 0.01, "\(local.flops / dense.flops)")
+        #expect(throws: SimulationError.self) {
+            try Experiment.simulateVariantOnTarget(try VariantSpec.parse("linear"), shape: base, profile: profile)
+        }
     }
 
     /// Masks on spatial targets: skipped tiles are skipped array work and K/V reads, at the
