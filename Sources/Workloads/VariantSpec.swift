@@ -25,6 +25,11 @@ public struct VariantSpec: Sendable, Hashable {
     ] + sparseCatalog.map { ($0.name, "\($0.summary) [\($0.source)]") }
 
     public static func parse(_ text: String) throws -> VariantSpec {
+        // Control characters (a NUL ends a C string: "1.\0junk" would read as 1.0) are refused.
+        if let bad = text.unicodeScalars.first(where: { $0.value < 0x20 || $0.value == 0x7f }) {
+            throw SimpleInputError("variant spec contains the control character U+\(String(format: "%04X", bad.value))",
+                                   suggestion: "write the spec in plain text, e.g. block-sparse:density=0.2,block=128")
+        }
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
         let name = parts.first ?? ""
         var params: [String: String] = [:]

@@ -96,3 +96,16 @@ func traceIsWrittenForEveryScope(arguments: [String]) throws {
     let (status, output) = CLI.run(["--version"])
     #expect(status == 0 && output.hasPrefix("einsim ") && output.contains(EinsimVersion.current), "\(output)")
 }
+
+/// Fuzzing finding (variant harness, 10-minute run): a spec with NUL bytes timed out once under a
+/// starved CPU; alone it is rejected at once. Kept: it must stay a fast, located error.
+@Test func aVariantWithNULBytesIsRejectedAtOnce() throws {
+    let path = DeterminismTests.root + "/Fuzz/malformed/variant/fuzz-timeout-nul-bytes"
+    let bytes = try #require(FileManager.default.contents(atPath: path))
+    let text = String(decoding: bytes, as: UTF8.self)
+    let start = Date()
+    #expect(throws: (any Error).self) { try VariantSpec.parse(text) }
+    let (status, _, error) = EinsimCommand.capture(arguments: ["simulate", "--heads", "2", "--q-len", "256", "--head-dim", "64", "--variant", text])
+    #expect(status == 2 && error.contains("--variant"))
+    #expect(Date().timeIntervalSince(start) < 2)
+}
