@@ -4,8 +4,8 @@ import HardwareModel
 import Mapper
 import Reports
 
-/// Streaming sweep output: one CSV or JSONL row per (point × hardware × variant), the point's
-/// index first, the swept values as numbers in SI base units (the unit in the header).
+/// Streaming sweep output: one CSV or JSONL row per (point × hardware × variant) with the point's
+/// index (the first CSV column in files), the swept values as numbers in SI base units (the unit in the header).
 ///
 /// A file written with `--output` (or a shard) starts with a metadata line that names the sweep's
 /// digest, the shard and its points; `--resume` and `einsim merge` read it back.
@@ -19,13 +19,16 @@ public enum SweepOutput {
                                        "q_len", "kv_len", "head_dim", "causal", "latency_s", "energy_j", "flops", "dram_bytes",
                                        "achieved_tflops", "percent_of_roofline", "bound"]
 
-    /// The CSV header line.
-    public static func csvHeader(_ parameters: [SweepParameter]) -> String {
-        (["point"] + parameters.map { csvField($0.header) } + resultColumns).joined(separator: ",")
+    /// The CSV header line; `point` first when the rows carry their point index (files written
+    /// with `--output` or `--shard`, which `--resume` and `einsim merge` read back).
+    public static func csvHeader(_ parameters: [SweepParameter], withPoint: Bool = true) -> String {
+        ((withPoint ? ["point"] : []) + parameters.map { csvField($0.header) } + resultColumns).joined(separator: ",")
     }
 
     static func csvField(_ s: String) -> String {
-        s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        // A byte scan (String.contains(String) goes through Foundation, slowly, on Linux).
+        guard s.utf8.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     /// The swept values at `coordinates`, as CSV cells (numbers in SI base units, text escaped).
@@ -38,13 +41,18 @@ public enum SweepOutput {
     }
 
     /// The lines (each ending in a newline) of point `index` with its records.
-    public static func lines(_ format: Format, point index: Int, parameters: [SweepParameter], coordinates: [Int], records: [ResultRecord]) -> String {
+    public static func lines(_ format: Format, point index: Int, parameters: [SweepParameter], coordinates: [Int], records: [ResultRecord],
+                             withPoint: Bool = true) -> String {
         var text = ""
         switch format {
         case .csv:
-            let prefix = ([String(index)] + valueCells(parameters, coordinates)).joined(separator: ",")
+            let prefix = ((withPoint ? [String(index)] : []) + valueCells(parameters, coordinates)).joined(separator: ",")
+            text.reserveCapacity(records.count * (prefix.utf8.count + 240))
             for r in records {
-                text += prefix + "," + csvCells(r) + "\n"
+                text += prefix
+                text += ","
+                appendCells(r, to: &text)
+                text += "\n"
             }
         case .jsonl:
             let sweep = sweepObject(parameters, coordinates)
@@ -68,13 +76,27 @@ public enum SweepOutput {
 
     /// One record's result cells, as `einsim simulate --format csv` writes them.
     static func csvCells(_ r: ResultRecord) -> String {
+        var text = ""
+        appendCells(r, to: &text)
+        return text
+    }
+
+    /// Appends one record's result cells to `text` (one string grown in place: rows are the
+    /// sweep's hot path after the engine).
+    static func appendCells(_ r: ResultRecord, to text: inout String) {
         let x = r.result, s = r.shape
-        func n(_ v: Double) -> String { SweepParameter.format(v) }
-        let cells: [String] = [csvField(x.hardware), csvField(r.variant), csvField(x.kernel), csvField(x.engine), r.model.map(csvField) ?? "",
-                               csvField(r.phase), csvField(r.scope), String(s.batch), String(s.heads), String(s.kvHeads), String(s.qLen),
-                               String(s.kvLen), String(s.headDim), s.causal ? "true" : "false", n(x.latencySeconds), n(x.energyJoules),
-                               n(x.flops), n(x.dramBytes), n(x.achievedFLOPS / 1e12), n(x.percentOfRoofline), csvField(x.bound)]
-        return cells.joined(separator: ",")
+        func field(_ v: String) { text += csvField(v); text += "," }
+        func int(_ v: Int) { text += String(v); text += "," }
+        func number(_ v: Double) { text += SweepParameter.format(v); text += "," }
+        field(x.hardware); field(r.variant); field(x.kernel); field(x.engine)
+        if let model = r.model { text += csvField(model) }
+        text += ","
+        field(r.phase); field(r.scope)
+        int(s.batch); int(s.heads); int(s.kvHeads); int(s.qLen); int(s.kvLen); int(s.headDim)
+        text += s.causal ? "true," : "false,"
+        number(x.latencySeconds); number(x.energyJoules); number(x.flops); number(x.dramBytes)
+        number(x.achievedFLOPS / 1e12); number(x.percentOfRoofline)
+        text += csvField(x.bound)
     }
 
     // MARK: - Metadata, shards and digests

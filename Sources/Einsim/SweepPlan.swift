@@ -59,6 +59,13 @@ public final class AttentionSweep: Sendable {
     private let variantSets: [[VariantSpec]]
     /// Per mapping value (or the base mapping): the GPU preset, nil for spatial names.
     private let mappings: [String?]
+    /// The bound cascade per combination of the workload parameters (nil where the shape is bad:
+    /// the point reports the error when it runs).
+    private let algorithms: [AttentionAlgorithm?]
+    /// The call per combination of the workload parameters, built once (a bad shape is the
+    /// point's error).
+    private let workloads: [Result<Workload, SimpleInputError>]
+    typealias Workload = (model: String?, phase: String, shape: AttentionShape)
 
     /// Prepares the sweep; a bad parameter path, value or combination is an error naming the
     /// parameter, with a suggestion. `locate` names where a parameter was written (a flag or a
@@ -165,8 +172,55 @@ public final class AttentionSweep: Sendable {
             }
         }
         mappings = mappingNames
-        // The cascade is parsed and validated once, before any point runs.
-        _ = try AlgorithmResolver.cascade(base.algorithm)
+        // The cascade is parsed and validated once, before any point runs, and bound once per
+        // workload shape (GPU targets; spatial targets bind it in their problem).
+        let cascade = try AlgorithmResolver.cascade(base.algorithm)
+        let workloadCombinations = workloadAxes.reduce(1) { $0 * parameters[$1].values.count }
+        let axes = workloadAxes, sizes = workloadAxes.map { parameters[$0].values.count }
+        let template = Self.workloadTemplate(base: base, parameters: parameters, axes: axes)
+        let workloads: [Result<Workload, SimpleInputError>] = SweepExecution.map(0..<workloadCombinations) { combination in
+            var c = [Int](repeating: 0, count: parameters.count)
+            var rest = combination
+            for (k, axis) in axes.enumerated().reversed() { c[axis] = rest % sizes[k]; rest /= sizes[k] }
+            do {
+                let w = try template(c)
+                try w.shape.validate()
+                return .success(w)
+            } catch let error as InputError {
+                return .failure(SimpleInputError(error.message, at: error.location, suggestion: error.suggestion))
+            } catch {
+                return .failure(SimpleInputError("\(error)"))
+            }
+        }
+        self.workloads = workloads
+        if targets.first?.contains(where: { if case .gpu = $0 { return true } else { return false } }) == true {
+            let shapes: [AttentionShape?] = workloads.map { try? $0.get().shape }
+            // A one-pass cascade binds the same for every batch and head count (as the resolver
+            // keys it): bind each distinct shape once.
+            let onePass = cascade.passAnalysis().passes <= 1
+            var distinct: [String: Int] = [:]
+            var representatives: [AttentionShape] = []
+            let slot: [Int?] = shapes.map { shape in
+                guard let s = shape else { return nil }
+                var key = "\(s.qLen)|\(s.kvLen)|\(s.headDim)|\(s.valueDim)"
+                if !onePass { key += "|\(s.batch)|\(s.heads)|\(s.kvHeads)" }
+                if let known = distinct[key] { return known }
+                distinct[key] = representatives.count
+                representatives.append(s)
+                return representatives.count - 1
+            }
+            let name = base.algorithm
+            let unique = representatives
+            let resolved = SweepExecution.map(0..<unique.count) { try? AlgorithmResolver.resolve(name, shape: unique[$0]) }
+            algorithms = slot.map { $0.flatMap { resolved[$0] } }
+        } else {
+            algorithms = []
+        }
+    }
+
+    /// The workload at given coordinates, as a function usable before `self` is initialized.
+    private static func workloadTemplate(base: SweepBase, parameters: [SweepParameter], axes: [Int]) -> @Sendable ([Int]) throws -> (model: String?, phase: String, shape: AttentionShape) {
+        { c in try shape(base: base, parameters: parameters, workloadAxes: axes, c) }
     }
 
     /// The keys of a variant spec's parameters (`block-sparse:density=0.1,block=128` → density, block).
@@ -194,6 +248,10 @@ public final class AttentionSweep: Sendable {
 
     /// The shape of the call at the given coordinates (model, phase, shape).
     func workload(_ c: [Int]) throws -> (model: String?, phase: String, shape: AttentionShape) {
+        try Self.shape(base: base, parameters: parameters, workloadAxes: workloadAxes, c)
+    }
+
+    private static func shape(base: SweepBase, parameters: [SweepParameter], workloadAxes: [Int], _ c: [Int]) throws -> (model: String?, phase: String, shape: AttentionShape) {
         var b = base
         for axis in workloadAxes {
             let n = Int(parameters[axis].numbers[c[axis]] ?? 1)
@@ -242,8 +300,9 @@ public final class AttentionSweep: Sendable {
         var variantCombination = 0
         for axis in variantAxes { variantCombination = variantCombination * parameters[axis].values.count + c[axis] }
         let mapping = mappings[mappingAxis.map { c[$0] } ?? 0]
-        let (model, phase, baseShape) = try workload(c)
-        try baseShape.validate()
+        var workloadCombination = 0
+        for axis in workloadAxes { workloadCombination = workloadCombination * parameters[axis].values.count + c[axis] }
+        let (model, phase, baseShape) = try workloads[workloadCombination].get()
         let specs = variantSets[variantCombination]
         var records: [ResultRecord] = []
         records.reserveCapacity(targets[profileCombination].count * specs.count)
@@ -272,7 +331,7 @@ public final class AttentionSweep: Sendable {
                     }
                     var shape = baseShape
                     shape.mask = spec.mask
-                    let algorithm = try AlgorithmResolver.resolve(base.algorithm, shape: shape)
+                    let algorithm = try algorithms[workloadCombination] ?? AlgorithmResolver.resolve(base.algorithm, shape: shape)
                     let result = try Experiment.simulateVariant(spec, shape: shape, preset: kernel, machine: machine,
                                                                 algorithm: algorithm, objective: base.objective)
                     records.append(ResultRecord(result: result, variant: spec.text, model: model, phase: phase, scope: "attention", shape: shape))

@@ -26,7 +26,7 @@ struct SweepCommand: ParsableCommand {
         (tensor-core.count, pe-2d.rows), dram.TIMING (dram.tRCD), dram.channels, dram.tCK, parameter.NAME. \
         VALUES: 1024,4096 | 1024:65536:x2 | 64:256:+64 | 1TB/s:8TB/s:x2 | 1.2GHz,1.98GHz. \
         Swept quantities are written as numbers in SI base units, the unit in the column header \
-        (hbm.bandwidth [B/s]); every row starts with its point's index.
+        (hbm.bandwidth [B/s]); rows written with --output or --shard start with their point's index.
         """)
     @OptionGroup var options: WorkloadOptions
     @Option(name: .customLong("sweep"), help: "NAME=VALUES; repeatable.") var sweeps: [String] = []
@@ -97,8 +97,9 @@ struct SweepCommand: ParsableCommand {
         }
         let metadata = SweepOutput.Metadata(digest: SweepOutput.digest(base: base, parameters: parameters, format: format), format: format,
                                             shard: shardK, shards: shardN, points: range, total: plan.count)
-        let header = format == .csv ? SweepOutput.csvHeader(parameters) + "\n" : ""
-        var writer = try SweepWriter(path: output, metadata: (output != nil || shard != nil) ? metadata : nil, header: header, resume: resume)
+        let withPoint = output != nil || shard != nil
+        let header = format == .csv ? SweepOutput.csvHeader(parameters, withPoint: withPoint) + "\n" : ""
+        var writer = try SweepWriter(path: output, metadata: withPoint ? metadata : nil, header: header, resume: resume)
         let start = writer.resumePoint ?? range.lowerBound
         var progress = SweepProgress(total: range.count, done: start - range.lowerBound)
         var blockSize = 64
@@ -107,7 +108,7 @@ struct SweepCommand: ParsableCommand {
             let end = min(range.upperBound, next + blockSize)
             let began = Date()
             let outcomes = SweepExecution.map(next..<end, threads: threadCount) { i in
-                Result { SweepOutput.lines(format, point: i, parameters: parameters, coordinates: plan.coordinates(of: i), records: try evaluate(i)) }
+                Result { SweepOutput.lines(format, point: i, parameters: parameters, coordinates: plan.coordinates(of: i), records: try evaluate(i), withPoint: withPoint) }
             }
             var text = ""
             var failure: Error?
