@@ -11,7 +11,7 @@ public struct EinsimCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "einsim",
         abstract: "Latency and energy of attention cascades on modeled GPUs, NPUs, spatial arrays and PIM.",
-        subcommands: [SimulateCommand.self, CompareCommand.self, SweepCommand.self, AccuracyCommand.self, MapCommand.self, PassesCommand.self, ValidateCommand.self, ListCommand.self]
+        subcommands: [SimulateCommand.self, CompareCommand.self, SweepCommand.self, MergeCommand.self, AccuracyCommand.self, MapCommand.self, PassesCommand.self, ValidateCommand.self, ListCommand.self]
     )
     public init() {}
 

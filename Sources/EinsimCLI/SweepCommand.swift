@@ -340,7 +340,9 @@ struct SweepWriter {
             return
         }
         let fm = FileManager.default
-        if resume, fm.fileExists(atPath: path), let metadata {
+        // A file cut before its first rows (shorter than its preamble) starts over.
+        let cutEarly = fm.contents(atPath: path).map { $0.count < preamble.utf8.count && preamble.utf8.starts(with: $0) } ?? true
+        if resume, !cutEarly, let metadata {
             let (keep, next) = try Self.resumeOffset(path: path, metadata: metadata, preamble: preamble)
             let h = try Self.open(path)
             try h.truncate(atOffset: UInt64(keep))
@@ -375,9 +377,14 @@ struct SweepWriter {
         guard bytes.count >= pre.count, Array(bytes[0..<pre.count]) == pre else {
             let firstLine = String(decoding: bytes.prefix { $0 != 10 }, as: UTF8.self)
             let found = SweepOutput.Metadata.parse(firstLine)
-            let why = found == nil ? "it does not start with a sweep's first line"
-                : found?.digest != metadata.digest ? "it belongs to another sweep (digest \(found?.digest ?? "") ≠ \(metadata.digest): the sweep, a profile or the format changed)"
-                : "it is shard \(found?.shard ?? 0)/\(found?.shards ?? 0), not \(metadata.shard)/\(metadata.shards)"
+            let why: String
+            if let found {
+                why = found.digest != metadata.digest ? "it belongs to another sweep (digest \(found.digest) ≠ \(metadata.digest): the sweep, a profile or the format changed)"
+                    : found.shard != metadata.shard || found.shards != metadata.shards ? "it is shard \(found.shard)/\(found.shards), not \(metadata.shard)/\(metadata.shards)"
+                    : "its header line differs from this sweep's"
+            } else {
+                why = "it does not start with a sweep's first line"
+            }
             throw SimpleInputError("--resume \(path.prefix(200)): \(why)", suggestion: "resume with the same arguments and files, or drop --resume to start over")
         }
         // Complete lines after the preamble, each starting with its point index.
