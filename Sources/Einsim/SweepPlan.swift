@@ -70,8 +70,12 @@ public final class AttentionSweep: Sendable {
     /// Prepares the sweep; a bad parameter path, value or combination is an error naming the
     /// parameter, with a suggestion. `locate` names where a parameter was written (a flag or a
     /// file line) for error messages.
+    ///
+    /// With `attention: false` the sweep only checks the parameters against the profiles and gives
+    /// the grid (``coordinates(of:)``): the caller runs the points another way (end-to-end and
+    /// serving scopes, whose mappings name system organizations).
     public init(base: SweepBase, parameters: [SweepParameter], maximumPoints: Int = SweepParameter.maximumPoints,
-                locate: (SweepParameter) -> String = { "--sweep \($0.name)" }) throws {
+                attention: Bool = true, locate: (SweepParameter) -> String = { "--sweep \($0.name)" }) throws {
         self.base = base
         self.parameters = parameters
         func located<T>(_ p: SweepParameter, _ body: () throws -> T) throws -> T {
@@ -160,7 +164,7 @@ public final class AttentionSweep: Sendable {
 
         // Mappings: checked against every target kind.
         let mappingNames: [String?] = mappingAxis.map { parameters[$0].values.map(Optional.some) } ?? [base.mapping]
-        for name in mappingNames.compactMap({ $0 }) {
+        for name in attention ? mappingNames.compactMap({ $0 }) : [] {
             for profile in profiles {
                 let ok = profile.kind == .gpu ? KernelPreset(rawValue: name) != nil : Experiment.spatialMappingNames.contains(name)
                 guard ok else {
@@ -175,7 +179,7 @@ public final class AttentionSweep: Sendable {
         // The cascade is parsed and validated once, before any point runs, and bound once per
         // workload shape (GPU targets; spatial targets bind it in their problem).
         let cascade = try AlgorithmResolver.cascade(base.algorithm)
-        let workloadCombinations = workloadAxes.reduce(1) { $0 * parameters[$1].values.count }
+        let workloadCombinations = attention ? workloadAxes.reduce(1) { $0 * parameters[$1].values.count } : 0
         let axes = workloadAxes, sizes = workloadAxes.map { parameters[$0].values.count }
         let template = Self.workloadTemplate(base: base, parameters: parameters, axes: axes)
         let workloads: [Result<Workload, SimpleInputError>] = SweepExecution.map(0..<workloadCombinations) { combination in
@@ -193,7 +197,7 @@ public final class AttentionSweep: Sendable {
             }
         }
         self.workloads = workloads
-        if targets.first?.contains(where: { if case .gpu = $0 { return true } else { return false } }) == true {
+        if attention, targets.first?.contains(where: { if case .gpu = $0 { return true } else { return false } }) == true {
             let shapes: [AttentionShape?] = workloads.map { try? $0.get().shape }
             // A one-pass cascade binds the same for every batch and head count (as the resolver
             // keys it): bind each distinct shape once.
@@ -302,6 +306,9 @@ public final class AttentionSweep: Sendable {
         let mapping = mappings[mappingAxis.map { c[$0] } ?? 0]
         var workloadCombination = 0
         for axis in workloadAxes { workloadCombination = workloadCombination * parameters[axis].values.count + c[axis] }
+        guard workloads.indices.contains(workloadCombination) else {
+            throw SimpleInputError("this sweep was prepared without attention points", suggestion: "prepare it with attention: true")
+        }
         let (model, phase, baseShape) = try workloads[workloadCombination].get()
         let specs = variantSets[variantCombination]
         var records: [ResultRecord] = []

@@ -68,9 +68,11 @@ struct SweepCommand: ParsableCommand {
         let locations = Dictionary(written.map { ($0.0.name, $0.1) }, uniquingKeysWith: { a, _ in a })
         let resolved = try options.resolved()
         let base = try resolved.sweepBase()
-        let plan = try AttentionSweep(base: base, parameters: parameters, maximumPoints: maxPoints) { locations[$0.name] ?? "--sweep \($0.name)" }
+        let plan = try AttentionSweep(base: base, parameters: parameters, maximumPoints: maxPoints, attention: resolved.sweepsAttention) {
+            locations[$0.name] ?? "--sweep \($0.name)"
+        }
         let threadCount = threads ?? SweepExecution.defaultThreads
-        let evaluate = try evaluator(resolved, plan: plan)
+        let evaluate = evaluator(resolved, plan: plan)
 
         // The format: csv and jsonl stream; json, table and markdown print when every point ran.
         let streaming: SweepOutput.Format?
@@ -104,7 +106,14 @@ struct SweepCommand: ParsableCommand {
         var progress = SweepProgress(total: range.count, done: start - range.lowerBound)
         var blockSize = 64
         var next = start
+        if output != nil { SweepStop.install() }
         while next < range.upperBound {
+            if SweepStop.requested {
+                try writer.close()
+                progress.finish()
+                writeStandardError("sweep stopped (SIGTERM) after point \(next - 1): \(output ?? "") holds complete rows; continue with --resume\n")
+                throw ExitCode(143)
+            }
             let end = min(range.upperBound, next + blockSize)
             let began = Date()
             let outcomes = SweepExecution.map(next..<end, threads: threadCount) { i in
@@ -132,9 +141,8 @@ struct SweepCommand: ParsableCommand {
 
     /// The point evaluator: the prepared sweep for attention calls, the simulate path per point
     /// for end-to-end and serving scopes and studies.
-    func evaluator(_ options: WorkloadOptions, plan: AttentionSweep) throws -> @Sendable (Int) throws -> [ResultRecord] {
-        if options.scope == .attention, options.trace == nil, options.steps == nil,
-           options.dataset == nil, options.tensorParallel == nil, options.pipelineParallel == nil {
+    func evaluator(_ options: WorkloadOptions, plan: AttentionSweep) -> @Sendable (Int) throws -> [ResultRecord] {
+        if options.sweepsAttention {
             let search = SpatialSearch.Options(mode: options.search, objective: options.objective ?? .latency, seed: options.seed,
                                                samples: options.samples, timeLimit: options.timeLimit, progress: nil)
             return { i in try plan.evaluate(i, search: search) }
@@ -269,6 +277,12 @@ extension SweepFile {
 }
 
 extension WorkloadOptions {
+    /// Whether the sweep's points are single attention calls (run by the prepared sweep); other
+    /// scopes and flags run each point through `simulate`'s path.
+    var sweepsAttention: Bool {
+        scope == .attention && trace == nil && steps == nil && dataset == nil && tensorParallel == nil && pipelineParallel == nil
+    }
+
     /// The fixed part of a sweep from these (resolved) options.
     func sweepBase() throws -> SweepBase {
         var b = SweepBase()
@@ -430,5 +444,27 @@ struct SweepWriter {
     mutating func close() throws {
         try handle?.close()
         handle = nil
+    }
+}
+
+/// SIGTERM (what Slurm and Kubernetes send before they kill a task) while a sweep writes
+/// `--output`: the block being written is finished, then the sweep stops with exit status 143.
+enum SweepStop {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var flag = false
+    nonisolated(unsafe) private static var source: DispatchSourceSignal?
+
+    static var requested: Bool { lock.lock(); defer { lock.unlock() }; return flag }
+
+    static func install() {
+        lock.lock(); defer { lock.unlock() }
+        guard source == nil else { return }
+        signal(SIGTERM, SIG_IGN)
+        let s = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .global())
+        s.setEventHandler {
+            lock.lock(); flag = true; lock.unlock()
+        }
+        s.resume()
+        source = s
     }
 }

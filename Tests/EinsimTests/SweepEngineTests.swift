@@ -162,3 +162,50 @@ import Testing
         #expect(serial[7].hasPrefix("7,1250000000,2,") && !serial.contains("error"))
     }
 }
+
+/// The guards: too many points, or an estimated time past --max-hours, is refused before a row
+/// is written; --force runs it.
+@Test func sweepGuardsRefuseBeforeRunning() {
+    let args = SweepEngineTests.decode + ["--sweep", "batch=1:300:+1", "--format", "csv"]
+    let long = EinsimCommand.capture(arguments: args + ["--max-hours", "1e-9"])
+    #expect(long.status == 2 && long.error.contains("would take about") && long.error.contains("--shard") && long.output.isEmpty, "\(long.error)")
+    #expect(CLI.run(args + ["--max-hours", "1e-9", "--force"]).status == 0)
+    let many = EinsimCommand.capture(arguments: args + ["--max-points", "100"])
+    #expect(many.status == 2 && many.error.contains("more than 100 points"))
+}
+
+/// A real kill: the `einsim` executable is killed (SIGKILL) or stopped (SIGTERM) midway through
+/// writing --output; --resume then yields exactly the file of an uninterrupted run.
+@Test func killedSweepResumesToTheUninterruptedFile() throws {
+    let products = Bundle.main.bundleURL.deletingLastPathComponent()
+    let candidates = [products.appendingPathComponent("einsim").path, Bundle.main.bundleURL.appendingPathComponent("einsim").path]
+    guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return }
+    let dir = try SweepEngineTests.temporaryDirectory()
+    let args = SweepEngineTests.decode + ["--sweep", "clock=1GHz:2GHz:+0.1GHz", "--sweep", "hbm.bandwidth=1TB/s:8TB/s:x2", "--sweep", "batch=1:200:+1", "--format", "csv", "--force"]
+    let full = dir + "/full.csv"
+    #expect(CLI.run(args + ["--output", full]).status == 0)
+    for signal in [SIGKILL, SIGTERM] {
+        let partial = dir + "/killed-\(signal).csv"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = args + ["--output", partial]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Kill once some rows are out (or give up waiting after 5 s: then the kill comes at the end).
+        let began = Date()
+        while process.isRunning, Date().timeIntervalSince(began) < 5,
+              ((try? FileManager.default.attributesOfItem(atPath: partial)[.size] as? Int) ?? 0) < 20_000 {
+            usleep(2_000)
+        }
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        let written = FileManager.default.contents(atPath: partial)?.count ?? 0
+        #expect(written < (FileManager.default.contents(atPath: full)?.count ?? 0), "the kill came before the end")
+        if signal == SIGTERM, process.terminationReason == .exit {
+            #expect([0, 143].contains(process.terminationStatus))
+            #expect(SweepEngineTests.contents(partial).hasSuffix("\n"), "SIGTERM leaves complete rows")
+        }
+        #expect(CLI.run(args + ["--output", partial, "--resume"]).status == 0)
+        #expect(FileManager.default.contents(atPath: partial) == FileManager.default.contents(atPath: full), "signal \(signal)")
+    }
+}
