@@ -104,7 +104,7 @@ struct SweepCommand: ParsableCommand {
         var writer = try SweepWriter(path: output, metadata: withPoint ? metadata : nil, header: header, resume: resume)
         let start = writer.resumePoint ?? range.lowerBound
         var progress = SweepProgress(total: range.count, done: start - range.lowerBound)
-        var blockSize = 64
+        var blockSize = max(4, threadCount * 2)
         var next = start
         if output != nil { SweepStop.install() }
         while next < range.upperBound {
@@ -436,9 +436,26 @@ struct SweepWriter {
     mutating func write(_ text: String) throws {
         guard !text.isEmpty else { return }
         guard let handle else { emit(text, terminator: ""); return }
-        do { try handle.write(contentsOf: Data(text.utf8)) } catch {
+        Self.installExitGuard()
+        let data = Data(text.utf8)
+        // Whole blocks: an exit from another thread (Ctrl-C) waits for the block being written.
+        Self.writing.lock()
+        defer { Self.writing.unlock() }
+        do { try handle.write(contentsOf: data) } catch {
             throw SimpleInputError("--output \((path ?? "").prefix(200)): cannot write (\(error.localizedDescription))")
         }
+    }
+
+    /// Held while a block of rows is written to `--output`.
+    static let writing = NSLock()
+    nonisolated(unsafe) private static var exitGuardInstalled = false
+
+    /// Makes `exit` (Ctrl-C ends the process from the signal's thread) wait until the block of
+    /// rows being written is complete, and write no more: the file then holds complete rows only.
+    static func installExitGuard() {
+        guard !exitGuardInstalled else { return }
+        exitGuardInstalled = true
+        atexit { SweepWriter.writing.lock() }
     }
 
     mutating func close() throws {
