@@ -94,7 +94,7 @@ public struct SweepParameter: Sendable, Hashable {
 
     /// A number as the CSV writes it: integral values without a fraction, others in shortest form.
     public static func format(_ x: Double) -> String {
-        x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)"
+        x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : x.description
     }
 
     /// The SI value of `text` for a value of `kind` (nil for text), or a located error.

@@ -119,15 +119,11 @@ struct SweepCommand: ParsableCommand {
             let outcomes = SweepExecution.map(next..<end, threads: threadCount) { i in
                 Result { SweepOutput.lines(format, point: i, parameters: parameters, coordinates: plan.coordinates(of: i), records: try evaluate(i), withPoint: withPoint) }
             }
-            var text = ""
+            // The block's rows up to the first failing point (whose error ends the sweep).
+            let failed = outcomes.firstIndex { if case .failure = $0 { return true } else { return false } }
+            let text = outcomes[..<(failed ?? outcomes.count)].map { (try? $0.get()) ?? "" }.joined()
             var failure: Error?
-            for (offset, outcome) in outcomes.enumerated() {
-                switch outcome {
-                case let .success(lines): text += lines
-                case let .failure(error): failure = located(error, point: next + offset, plan: plan)
-                }
-                if failure != nil { break }
-            }
+            if let failed, case let .failure(error) = outcomes[failed] { failure = located(error, point: next + failed, plan: plan) }
             try writer.write(text)
             if let failure { progress.finish(); throw failure }
             progress.advance(end - next)
