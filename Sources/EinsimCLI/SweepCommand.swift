@@ -268,7 +268,9 @@ extension SweepFile {
         if o.mappingName == nil { o.mappingName = mapping }
         if o.engine == nil { o.engine = engine }
         if o.objective == nil, let objective { o.objective = Objective(rawValue: objective) }
-        if let format, !CommandLine.arguments.contains("--format"), let f = OutputFormat(rawValue: format) { o.format = f }
+        // The file's format unless --format is given (the option's default cannot tell).
+        let flagged = CommandLine.arguments.contains { $0 == "--format" || $0.hasPrefix("--format=") }
+        if let format, !flagged, let f = OutputFormat(rawValue: format) { o.format = f }
     }
 }
 
