@@ -5,7 +5,8 @@
 #
 #   Scripts/fuzz.sh [SECONDS_PER_HARNESS] [HARNESS...]     (default: 60 s each, every harness)
 #
-# Seeds: the shipped examples, profiles, measurement files and variant specs (Fuzz/seeds/), plus
+# Seeds: the shipped examples, profiles, measurement files and variant specs, the malformed
+# inputs of Fuzz/malformed/ (from the bad-input campaign and the malformed-input tests), plus
 # the corpus grown by earlier runs (Fuzz/corpus/, not committed). Each input may take at most
 # 5 s (a slower one is a hang: a finding) and 2 GB (memory that grows over millions of inputs is
 # a leak: a finding). LeakSanitizer itself is off: it cannot see Swift references that carry tag
@@ -37,6 +38,7 @@ seed() {   # harness -> seed directory
                    razor:retrieval=0.2,window=64,sink=4 linear:block=64 sla:critical=0.1,marginal=0.2 mla moh:active=0.5 \
                    precision:qk=int8,pv=fp8 kv-cache:bits=4,group=64; do printf '%s' "$v" > "$dir/v$i"; i=$((i+1)); done ;;
   esac
+  cp Fuzz/malformed/"$h"/* "$dir/" 2>/dev/null || true   # the malformed-input findings, kept as seeds
   echo "$dir"
 }
 

@@ -153,6 +153,6 @@ public enum AttentionPlanner {
         let plan = try self.plan(shape: shape, variant: variant, algorithm: algorithm, preset: preset, objective: objective, machine: machine)
         let result = RooflineEngine().finish(kernels: plan.kernels, machine: machine, kernelName: plan.kernelName,
                                              flops: plan.flops, compulsoryBytes: plan.compulsoryBytes, loopNest: plan.loopNest)
-        return (result, plan.shape)
+        return (try Experiment.retimed(result, kernels: plan.kernels, machine: machine), plan.shape)
     }
 }

@@ -47,7 +47,19 @@ extension EndToEnd {
                 let capacity = (buffer?.capacityBytes ?? 0) * Double(buffer?.instances ?? 1)
                 let rowsHeld = max(1, min(dm, (capacity / 2) / max(dk * bytes, 1)))
                 let traffic = (dm * dk + dk * dn * (dm / rowsHeld).rounded(.up) + dm * dn) * bytes
-                let t = max(compute, traffic / main.bandwidth)
+                var t = max(compute, traffic / main.bandwidth)
+                if Experiment.engine == .cycle {
+                    // The cycle engine: one iteration per output tile (rows × columns of the
+                    // array), its operand loads double-buffered against the array's MACs.
+                    let tiles = max(1, (dm / Double(array.rows ?? 1)).rounded(.up) * (dn / Double(array.columns ?? 1)).rounded(.up))
+                    var body = LoopBody()
+                    let memory = body.addResource(main.name), pe = body.addResource(array.name)
+                    let load = body.addTask("GEMM tile loads", on: memory, duration: traffic / main.bandwidth / tiles)
+                    let mac = body.addTask("GEMM tile MACs", on: pe, duration: compute / tiles, after: [LoopDependency(task: load)])
+                    body.addBuffer(producer: load, consumer: mac, depth: 2)
+                    do { t = try LoopScheduler.schedule(body, iterations: Int(min(tiles, 4e15)), maxUnrolled: 16).makespan }
+                    catch { throw SimulationError.unsupported("the cycle engine could not schedule \(op.name): \(error)") }
+                }
                 let j = macs * (array.energy[.matrixMAC] ?? 0) + traffic * (main.readJoulesPerByte + (buffer.map { ($0.readJoulesPerByte + $0.writeJoulesPerByte) / 2 } ?? 0))
                 components[array.name, default: 0] += macs * (array.energy[.matrixMAC] ?? 0)
                 components[main.name, default: 0] += traffic * main.readJoulesPerByte
@@ -69,7 +81,7 @@ extension EndToEnd {
         let repeats = Double(model.layers) * Double(max(1, steps))
         let staticJ = machine.idleWatts * seconds
         let block = SimulationResult(
-            hardware: machine.name, kernel: mapping, engine: "roofline", latencySeconds: seconds,
+            hardware: machine.name, kernel: mapping, engine: Experiment.engine.rawValue, latencySeconds: seconds,
             energyJoules: dynamic + staticJ, flops: flops, dramBytes: dram, l2Bytes: 0, sharedMemoryBytes: 0,
             clockRatio: 1, averagePowerWatts: seconds > 0 ? (dynamic + staticJ) / seconds : 0,
             staticJoules: staticJ, dynamicJoules: dynamic, energyByComponent: components,

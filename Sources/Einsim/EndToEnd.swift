@@ -70,8 +70,10 @@ public enum EndToEnd {
                 compulsory += elements * bytes
             }
         }
-        let block = engine.finish(kernels: kernels, machine: machine, kernelName: "block (\(attentionName))", flops: flops,
+        var block = engine.finish(kernels: kernels, machine: machine, kernelName: "block (\(attentionName))", flops: flops,
                                   compulsoryBytes: compulsory, loopNest: kernels.map(\.name).joined(separator: "\n"))
+        // The cycle engine (when it is the task's): every kernel of the block as its tile loop.
+        block = try Experiment.retimed(block, kernels: kernels, machine: machine)
         let attentionBlockSeconds = attentionIndices.reduce(0.0) { $0 + (block.kernels[safe: $1]?.seconds ?? 0) }
         let repeats = Double(model.layers) * Double(max(1, steps))
         var total = block.scaled(by: repeats)

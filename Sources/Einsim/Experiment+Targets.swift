@@ -12,9 +12,6 @@ extension Experiment {
     /// Compiles an attention call for a non-GPU target: the cascade at the call's sizes, on the
     /// profile's machine (fp16 operands, as the ASIC and NPU papers use).
     public static func spatialProblem(shape: AttentionShape, algorithm: String, profile: HardwareProfile) throws -> SpatialProblem {
-        guard shape.kvHeads == shape.heads else {
-            throw SimulationError.unsupported("'\(profile.name)' (\(profile.kind.rawValue)): grouped KV heads on spatial, NPU and PIM targets are not modeled yet; give --kv-heads equal to --heads")
-        }
         let machine = try Machine(profile: profile, precision: .fp16)
         let cascade = try AlgorithmResolver.cascade(algorithm)
         for rank in ["M", "P"] where cascade.rank(named: rank) == nil {
@@ -22,6 +19,19 @@ extension Experiment {
                                    suggestion: "declare 'rank M = …' and 'rank P = …' (see Examples/cascades/README.md)")
         }
         var sizes = AlgorithmResolver.binding(cascade, shape: shape, m0: nil, perHead: false)
+        // Grouped KV heads: the group's queries are packed head-major into the query rank (as
+        // GQA kernels do), so each KV head's K and V serve its group in one pass.
+        if shape.kvHeads != shape.heads {
+            guard shape.kvHeads > 0, shape.heads % shape.kvHeads == 0, cascade.rank(named: "H") != nil else {
+                throw SimulationError.unsupported("'\(profile.name)': --heads \(shape.heads) is not a multiple of --kv-heads \(shape.kvHeads), or the cascade has no head rank H")
+            }
+            let (packed, overflow) = shape.qLen.multipliedReportingOverflow(by: shape.heads / shape.kvHeads)
+            guard !overflow, packed <= AttentionShape.maximumProduct else {
+                throw SimpleInputError("--q-len \(shape.qLen) × \(shape.heads / shape.kvHeads) queries per KV head is beyond what einsim simulates (2^52)")
+            }
+            sizes["H"] = shape.kvHeads
+            sizes["P"] = packed
+        }
         sizes["M"] = shape.kvLen
         return try SpatialProblem(cascade: cascade, sizes: sizes, machine: machine)
     }
@@ -33,7 +43,8 @@ extension Experiment {
     /// leave empty (``SpatialSparsity``); neighborhoods over token grids, stripes and sinks are
     /// refused.
     public static func simulateOnTarget(shape: AttentionShape, algorithm: String = "1pass", profile: HardwareProfile,
-                                        mapping: String = "auto", search: SpatialSearch.Options = .init()) throws -> SimulationResult {
+                                        mapping: String = "auto", search: SpatialSearch.Options = .init(),
+                                        kvCacheBytesPerElement: Double? = nil) throws -> SimulationResult {
         let sparsity = try spatialSparsity(shape, profile: profile)
         let preset: SpatialPreset?
         if mapping == "auto" {
@@ -47,6 +58,12 @@ extension Experiment {
         }
         var problem = try spatialProblem(shape: shape, algorithm: preset?.cascade ?? algorithm, profile: profile)
         problem.sparsity = sparsity
+        if let bytes = kvCacheBytesPerElement {
+            problem.quantizeKVCache(bytesPerElement: bytes)
+            guard SpatialCostModel(problem: problem).dequantizes else {
+                throw SimulationError.unsupported("'\(profile.name)' has no unit with vector multiply and add to dequantize a quantized KV cache")
+            }
+        }
         if let preset, let why = preset.refusal(problem) {
             throw SimulationError.unsupported("mapping '\(preset.rawValue)' cannot run on '\(profile.name)': \(why); use --mapping auto")
         }
@@ -90,12 +107,25 @@ extension Experiment {
     public static func simulateVariantOnTarget(_ spec: VariantSpec, shape base: AttentionShape, algorithm: String = "1pass",
                                                profile: HardwareProfile, mapping: String = "auto",
                                                search: SpatialSearch.Options = .init()) throws -> SimulationResult {
-        guard !spec.changesAlgebraOrPrecision else {
-            throw SimulationError.unsupported("variant '\(spec.text)' on '\(profile.name)' (\(profile.kind.rawValue)): changed algebras and precisions are not modeled on spatial targets yet; run it on a GPU profile")
+        // A quantized KV cache is modeled (smaller K/V, dequantized on arrival); other algebra and
+        // operand-precision changes are not yet.
+        let onlyCacheQuantized = spec.algebra == .softmax && !spec.precision.quantizesOperands && spec.precision.quantizesCache
+        // MLA: decode attends over the latent cache (one KV head of latent + rope dims, the
+        // up-projections absorbed); prefill is attention on the up-projected heads.
+        if case let .latent(latent, rope) = spec.algebra, spec.precision == AttentionPrecision() {
+            var shape = base
+            if base.isDecode { shape.kvHeads = 1; shape.headDim = latent + rope; shape.valueDim = latent }
+            var result = try simulateOnTarget(shape: shape, algorithm: algorithm, profile: profile, mapping: mapping, search: search)
+            result.loopNest = (base.isDecode ? "MLA decode: one latent KV head of \(latent + rope) dims (values \(latent)), queries of every head packed onto it\n" : "") + result.loopNest
+            return result
+        }
+        guard !spec.changesAlgebraOrPrecision || onlyCacheQuantized else {
+            throw SimulationError.unsupported("variant '\(spec.text)' on '\(profile.name)' (\(profile.kind.rawValue)): changed algebras and operand precisions are not modeled on spatial targets yet (kv-cache quantization is); run it on a GPU profile")
         }
         var shape = base
         shape.mask = spec.mask
-        var result = try simulateOnTarget(shape: shape, algorithm: algorithm, profile: profile, mapping: mapping, search: search)
+        var result = try simulateOnTarget(shape: shape, algorithm: algorithm, profile: profile, mapping: mapping, search: search,
+                                          kvCacheBytesPerElement: onlyCacheQuantized ? spec.precision.kvCacheBytesPerElement : nil)
         guard let name = spec.predictor else { return result }
         var block = 128
         var pattern: SparsePattern?

@@ -35,7 +35,11 @@ extension Experiment {
         if case let .blockSparse(_, b, _) = spec.mask { block = b }
         if let pattern { block = pattern.block }
         let predictor = try spec.predictor.map { try PredictorResolver.passes($0, shape: shape, block: block, pattern: pattern) } ?? []
-        return RooflineEngine().evaluate(shape: shape, algorithm: algorithm, mapping: mapping, machine: machine, predictor: predictor)
+        let engine = RooflineEngine()
+        let result = engine.evaluate(shape: shape, algorithm: algorithm, mapping: mapping, machine: machine, predictor: predictor)
+        guard Experiment.engine == .cycle else { return result }
+        let kernels = engine.variantKernels(shape: shape, algorithm: algorithm, mapping: mapping, machine: machine, predictor: predictor).kernels
+        return try Experiment.retimed(result, kernels: kernels, machine: machine)
     }
 
     /// A neighborhood's grid must hold exactly the call's keys.

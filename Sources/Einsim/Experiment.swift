@@ -32,6 +32,25 @@ public enum Experiment {
     /// The engine that evaluates mapped work in this task (`einsim --engine`); roofline by default.
     @TaskLocal public static var engine: EngineChoice = .roofline
 
+    /// A GPU result re-timed by the cycle engine when it is the task's engine (its kernels as
+    /// tile loops, one after another; the energy of the same work); unchanged otherwise.
+    public static func retimed(_ result: SimulationResult, kernels: [KernelCost], machine: GPUMachine) throws -> SimulationResult {
+        guard engine == .cycle else { return result }
+        let scheduled = try CycleEngine().schedule(kernels: kernels, clockRatio: result.clockRatio, device: machine.name)
+        var r = result
+        r.engine = "cycle"
+        r.latencySeconds = scheduled.seconds
+        r.kernels = scheduled.kernels
+        r.staticJoules = machine.idleWatts * scheduled.seconds
+        r.energyJoules = r.staticJoules + r.dynamicJoules
+        r.averagePowerWatts = scheduled.seconds > 0 ? r.energyJoules / scheduled.seconds : 0
+        if result.latencySeconds > 0, scheduled.seconds > 0 {
+            r.utilization = result.utilization.mapValues { $0 * result.latencySeconds / scheduled.seconds }
+        }
+        r.trace = scheduled.trace
+        return r
+    }
+
     /// Evaluates `work` with the task's engine.
     public static func evaluate(_ work: MappedWork) throws -> SimulationResult {
         switch engine {

@@ -10,7 +10,7 @@ struct SimulateCommand: ParsableCommand {
     func run() throws {
         let (records, failures) = try options.runEachHardware()
         if let path = options.trace {
-            guard let trace = records.first(where: { $0.trace != nil })?.trace else {
+            guard let trace = records.lazy.compactMap({ $0.trace ?? $0.result.trace }).first else {
                 throw SimulationError.unsupported("no result came from the cycle engine, so there is no schedule for --trace")
             }
             do { try Data(trace.json.utf8).write(to: URL(fileURLWithPath: path)) }

@@ -182,10 +182,16 @@ struct WorkloadOptions: ParsableArguments {
     }
 
     func validateEngine() throws {
-        let kind = try resolvedEngine()
-        if kind == .cycle, scope == .endToEnd {
-            throw SimpleInputError("--engine cycle with --scope end-to-end is not built", suggestion: "use --scope serving for decoding on the cycle engine, or --engine roofline")
+        // Mapper search limits: a search is bounded in time and draws (a guard on runaway searches).
+        guard timeLimit.isFinite, timeLimit > 0, timeLimit <= 3600 else {
+            throw SimpleInputError("--time-limit \(timeLimit): the mapper's search limit must be more than 0 and at most 3600 seconds",
+                                   suggestion: "e.g. --time-limit 60 (the search returns its best mapping so far when the limit is reached)")
         }
+        guard samples >= 1, samples <= 1_000_000_000 else {
+            throw SimpleInputError("--samples \(samples): the random search draws 1 to 10^9 candidates",
+                                   suggestion: "e.g. --samples 100000 (about 0.1 s at the mapper's rate)")
+        }
+        let kind = try resolvedEngine()
         if trace != nil, kind != .cycle {
             throw SimpleInputError("--trace writes the cycle engine's schedule", suggestion: "add --engine cycle")
         }
@@ -218,7 +224,14 @@ struct WorkloadOptions: ParsableArguments {
             return try resolved().run(profileTransform: profileTransform)
         }
         try validateEngine()
-        if scope == .endToEnd { return try runEndToEnd(profileTransform: profileTransform) }
+        if scope == .endToEnd {
+            let choice = try resolvedEngine()
+            let records = try Experiment.$engine.withValue(choice) { try runEndToEnd(profileTransform: profileTransform) }
+            if choice == .cycle, let other = records.first(where: { $0.result.engine != "cycle" }) {
+                throw SimulationError.unsupported("the cycle engine does not run variant '\(other.variant)' end to end on '\(other.result.hardware)' yet; use --engine roofline")
+            }
+            return records
+        }
         if scope == .serving { return try runServing(profileTransform: profileTransform) }
         for flag in [("dataset", dataset != nil), ("tensor-parallel", tensorParallel != nil), ("pipeline-parallel", pipelineParallel != nil)] where flag.1 {
             throw SimpleInputError("--\(flag.0) applies to --scope serving", suggestion: "add --scope serving --model NAME --batch N")

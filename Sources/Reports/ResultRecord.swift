@@ -124,9 +124,14 @@ public enum ResultRendering {
     }
 
     public static func csv(_ records: [ResultRecord]) -> String {
-        let keys = ["hardware", "variant", "kernel", "engine", "model", "phase", "scope", "batch", "heads", "kv_heads", "q_len",
+        var keys = ["hardware", "variant", "kernel", "engine", "model", "phase", "scope", "batch", "heads", "kv_heads", "q_len",
                     "kv_len", "head_dim", "causal", "latency_s", "energy_j", "flops", "dram_bytes", "achieved_tflops",
                     "percent_of_roofline", "bound"]
+        // Study and serving columns, when any record has them.
+        if records.contains(where: { $0.configuration != nil }) { keys.insert("configuration", at: 0) }
+        if records.contains(where: { $0.serving != nil }) {
+            keys += ["dataset", "tensor_parallel", "pipeline_parallel", "throughput_tokens_per_s", "energy_per_token_j"]
+        }
         var lines = [keys.joined(separator: ",")]
         for r in records {
             guard case let .object(o) = r.json else { continue }

@@ -256,6 +256,10 @@ struct AttentionKernelModel {
             executed: executed, dramBytes: dramBytes, l2Bytes: l2Bytes, sharedMemoryBytes: sharedBytes,
             resources: resources)
         cost.matrixEnergy = matrixEnergy
+        // The tile loop of one SM: its blocks (waves) × the key tiles each block works through.
+        let waves = Double(max(1, ceilDiv(blocks, max(1, layout.inFlight))))
+        let tilesPerBlock = mapping.splitKernel ? (schedule.maxTiles / Double(splits)).rounded(.up) : tilesPerHead / Double(max(1, schedule.rowBlocks))
+        cost.tiles = max(1, waves * tilesPerBlock)
         return cost
     }
 

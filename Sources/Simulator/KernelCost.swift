@@ -22,6 +22,9 @@ public struct KernelCost: Sendable, Hashable {
     public var sharedMemoryBytes: Double
     /// Seconds each resource would need alone (for the bound and utilization), at the boost clock.
     public var resources: ResourceTimes
+    /// Iterations of the kernel's tile loop on one SM (waves of thread blocks × the tiles each
+    /// block works through): what the cycle engine unrolls. 1 for kernels without a tile loop.
+    public var tiles: Double = 1
 
     public init(name: String, computeSeconds: Double, memorySeconds: Double, fixedSeconds: Double,
                 onChipEnergy: Double, dramEnergy: Double, executed: OperationCounts, dramBytes: Double,

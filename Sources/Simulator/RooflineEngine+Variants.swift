@@ -37,8 +37,14 @@ extension RooflineEngine {
         let (kernels, loop) = variantKernels(shape: shape, algorithm: algorithm, mapping: mapping, machine: machine,
                                              predictor: predictor, elementBytes: elementBytes)
         let predictorFlops = predictor.reduce(0) { $0 + 2 * $1.operations[.matrixMAC] }
+        // The bound: decode token selection must read only the selected tokens' K and V.
+        var compulsory = shape.compulsoryBytes(elementBytes: elementBytes)
+        if case let .pattern(pattern) = shape.mask, let selection = pattern.decode, shape.isDecode {
+            let kv = Double(shape.batch) * Double(shape.kvHeads) * Double(shape.kvLen) * Double(shape.headDim + shape.valueDim) * elementBytes
+            compulsory -= kv * (1 - min(1, max(0, selection.keptFraction(kvLen: shape.kvLen))))
+        }
         return finish(kernels: kernels, machine: machine, kernelName: mapping.traits.preset.rawValue,
-                      flops: algorithm.flops(shape: shape, keyTile: mapping.blockKV) + predictorFlops, compulsoryBytes: shape.compulsoryBytes(elementBytes: elementBytes),
+                      flops: algorithm.flops(shape: shape, keyTile: mapping.blockKV) + predictorFlops, compulsoryBytes: compulsory,
                       loopNest: loop)
     }
 }

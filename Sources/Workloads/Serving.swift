@@ -61,6 +61,13 @@ public struct ServingWorkload: Sendable, Hashable {
 
     /// Checks what the model cannot split or the batch cannot hold.
     public func validate() throws {
+        guard model.causal, model.crossAttentionTokens == 0 else {
+            throw SimpleInputError("--model \(model.name) is not a causal language model; --scope serving decodes one (e.g. gpt-3-30b, llama-3-8b)",
+                                   suggestion: "use --scope end-to-end for encoders and diffusion transformers")
+        }
+        guard model.latent == nil else {
+            throw SimulationError.unsupported("\(model.name) caches a latent KV (multi-head latent attention); --scope serving lays out per-head K/V caches only, so it would read the wrong bytes — use --scope end-to-end --phase decode --variant mla")
+        }
         guard batch >= 1, batch <= 1 << 20 else {
             throw SimpleInputError("--batch \(batch): serving needs 1 to 2^20 requests", suggestion: "e.g. --batch 256")
         }

@@ -47,9 +47,10 @@ struct SmallInputErrorTests {
 /// One profile that cannot simulate the request does not hide the others' results: they are
 /// printed, and the run still exits 1 with the reason.
 @Test func aFailingProfileDoesNotHideTheOthers() {
-    // Grouped KV heads are not modeled on spatial arrays (causal attention now is).
+    // Neighborhoods over a token grid are not modeled on spatial arrays (causal and GQA now are).
     let (status, out, err) = EinsimCommand.capture(arguments: ["simulate", "--hardware", "nvidia-h100-sxm", "--hardware", "fusemax",
-                                                               "--heads", "8", "--kv-heads", "2", "--q-len", "1024", "--head-dim", "64"])
+                                                               "--heads", "8", "--q-len", "1024", "--head-dim", "64",
+                                                               "--variant", "neighborhood:window=7x7,grid=32x32"])
     #expect(status == 1)
     #expect(out.contains("nvidia-h100-sxm"), "\(out)")
     #expect(err.contains("fusemax"), "\(err)")

@@ -1,3 +1,4 @@
+import Einsim
 import EinsimCLI
 import Foundation
 import Testing
@@ -63,4 +64,35 @@ extension ErrorLocationTests {
         let (status, _, error) = Self.run(["sweep", "--model", "llama-3-8b", "--phase", "decode", "--seq", "1024", "--sweep", "bogus=1,2"])
         #expect(status == 2 && error.contains("--sweep bogus=1,2"), "\(error)")
     }
+}
+
+extension ErrorLocationTests {
+    /// A guard on runaway searches: the search's time and draws are bounded, and say so.
+    @Test(arguments: [["--time-limit", "1e12"], ["--time-limit", "0"], ["--time-limit", "nan"], ["--samples", "0"], ["--samples", "1000000000000"]])
+    func searchLimitsAreBounded(flags: [String]) {
+        let (status, _, error) = Self.run(["simulate", "--hardware", "fusemax", "--heads", "8", "--q-len", "1024", "--head-dim", "64",
+                                           "--search", "random"] + flags)
+        #expect(status == 2 && error.contains(flags[0]), "\(flags): \(error)")
+    }
+}
+
+/// `--trace` writes the cycle engine's schedule for every scope it runs.
+@Test(arguments: [["--hardware", "fusemax", "--batch", "4", "--heads", "8", "--q-len", "4096", "--head-dim", "64"],
+                  ["--hardware", "nvidia-h100-sxm", "--heads", "8", "--q-len", "4096", "--head-dim", "64"],
+                  ["--hardware", "neupims", "--model", "gpt-3-6.7b", "--batch", "64", "--scope", "serving"]])
+func traceIsWrittenForEveryScope(arguments: [String]) throws {
+    let path = FileManager.default.temporaryDirectory.path + "/einsim-trace-\(UInt64.random(in: 0...UInt64.max)).json"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let (status, _, error) = EinsimCommand.capture(arguments: ["simulate"] + arguments + ["--engine", "cycle", "--trace", path])
+    #expect(status == 0, "\(error)")
+    let data = try #require(FileManager.default.contents(atPath: path))
+    let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let events = try #require(object["traceEvents"] as? [[String: Any]])
+    #expect(events.contains { $0["ph"] as? String == "M" && $0["name"] as? String == "thread_name" })
+    #expect(events.contains { $0["ph"] as? String == "X" })
+}
+
+@Test func versionIsPrinted() {
+    let (status, output) = CLI.run(["--version"])
+    #expect(status == 0 && output.hasPrefix("einsim ") && output.contains(EinsimVersion.current), "\(output)")
 }

@@ -56,9 +56,19 @@ import Testing
     @Test func cycleEngineRunsAndRefusesWhatItDoesNotCover() {
         let (status, out) = CLI.run(["simulate", "--heads", "32", "--q-len", "4096", "--head-dim", "128", "--engine", "cycle", "--format", "json"])
         #expect(status == 0 && out.contains("\"engine\":\"cycle\""), "\(out.prefix(300))")
-        // Predictor variants are roofline-only for now: refused, not silently run on the roofline.
-        #expect(CLI.run(["simulate", "--heads", "32", "--q-len", "4096", "--head-dim", "128", "--engine", "cycle",
+        // GPU variants run on the cycle engine too (their kernels as tile loops)…
+        let (s2, out2) = CLI.run(["simulate", "--heads", "32", "--q-len", "4096", "--head-dim", "128", "--engine", "cycle",
+                                  "--variant", "top-k:keep=4,block=128", "--variant", "linear", "--format", "json"])
+        #expect(s2 == 0 && out2.components(separatedBy: "\"engine\":\"cycle\"").count == 3, "\(out2.prefix(300))")
+        // …a predictor on a spatial array is roofline-costed: refused, not silently mixed in.
+        #expect(CLI.run(["simulate", "--hardware", "fusemax", "--heads", "16", "--q-len", "4096", "--head-dim", "64", "--engine", "cycle",
                          "--variant", "top-k:keep=4,block=128"]).status == 1)
+        // End to end on the cycle engine: GPU and spatial.
+        for hardware in ["nvidia-h100-sxm", "fusemax"] {
+            let (s3, out3) = CLI.run(["simulate", "--hardware", hardware, "--model", "bert", "--phase", "prefill", "--seq", "2048",
+                                      "--scope", "end-to-end", "--engine", "cycle", "--format", "json"])
+            #expect(s3 == 0 && out3.contains("\"engine\":\"cycle\""), "\(hardware): \(out3.prefix(300))")
+        }
         #expect(CLI.run(["simulate", "--heads", "32", "--q-len", "4096", "--head-dim", "128", "--engine", "warp"]).status == 2)
         #expect(CLI.run(["simulate", "--heads", "32", "--q-len", "4096", "--head-dim", "128", "--trace", "/tmp/x.json"]).status == 2)
     }

@@ -67,5 +67,19 @@ struct CycleEngineTests {
         #expect(threads.isSuperset(of: ["pe-2d", "pe-1d"]), "\(threads)")
         #expect(events.contains { $0["ph"] as? String == "X" })
     }
-}
 
+    /// Decode token selection reads only the selected tokens: its roofline bound counts only
+    /// those (a result never reaches more than 100% of its own bound), on both engines.
+    @Test(arguments: ["quest:tokens=0.2,page=16", "double-sparsity:tokens=0.1,channels=0.125", "razor:retrieval=0.2,window=64,sink=4"])
+    func decodeSelectionStaysWithinItsBound(variant: String) throws {
+        let machine = try GPUMachine(profile: try ProfileResolver.load("nvidia-h100-sxm"))
+        let shape = AttentionShape(batch: 1, heads: 32, kvHeads: 32, qLen: 1, kvLen: 32768, headDim: 128)
+        for engine in EngineChoice.allCases {
+            let r = try Experiment.$engine.withValue(engine) {
+                try Experiment.simulateVariant(try VariantSpec.parse(variant), shape: shape, preset: .auto, machine: machine)
+            }
+            #expect(r.engine == engine.rawValue)
+            #expect(r.percentOfRoofline <= 100.0001, "\(variant) \(engine): \(r.percentOfRoofline)%")
+        }
+    }
+}

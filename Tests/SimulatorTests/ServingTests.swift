@@ -119,6 +119,13 @@ struct ServingTests {
         workload.parallelism = Parallelism(tensor: 3, pipeline: 1)
         #expect(throws: SimpleInputError.self) { try workload.validate() }
         #expect(throws: SimpleInputError.self) { try ServingDataset.named("sharegtp") }
+        // Only causal language models with per-head caches are served.
+        #expect(throws: SimpleInputError.self) { try Self.serve("bert", batch: 4, on: "neupims", .npuOnly) }
+        #expect(throws: SimulationError.self) {
+            var w = ServingWorkload(model: try ModelPreset.named("deepseek-v3"), batch: 4, dataset: try ServingDataset.named("alpaca"))
+            w.parallelism = Parallelism(tensor: 8)
+            try w.validate()
+        }
         // The weights and the batch's KV cache must fit the device (NeuPIMs: 32 GB per device).
         #expect(throws: SimulationError.self) { try Self.serve("gpt-3-175b", batch: 2048, on: "neupims", .npuPIM) }
         #expect(throws: Never.self) { try Self.serve("gpt-3-175b", batch: 512, on: "neupims", .npuPIM) }
@@ -172,4 +179,18 @@ struct ServingVariantTests {
         #expect(throws: SimulationError.self) { try Self.serve("linear", on: "neupims", .npuPIM) }
         #expect(throws: SimulationError.self) { try Self.serve("precision:qk=fp8,pv=fp8", on: "neupims", .npuPIM) }
     }
+}
+
+/// Grouped-query attention on PIM: a KV head's row feeds every query of its group.
+@Test func groupedQueriesShareTheRowsTheyRead() throws {
+    let profile = try ProfileResolver.load("neupims")
+    let dram = try #require(profile.dram), pim = try #require(profile.pim)
+    let one = PIMGEMV.layout(.scores, tokens: 1024, dimension: 128, bytesPerElement: 2, dram: dram, pim: pim)
+    let four = PIMGEMV.layout(.scores, tokens: 1024, dimension: 128, bytesPerElement: 2, dram: dram, pim: pim, queries: 4)
+    #expect(four.tiles.count == one.tiles.count)
+    #expect(four.tiles.map(\.gacts) == one.tiles.map(\.gacts))
+    #expect(four.tiles.reduce(0) { $0 + $1.comps } == 4 * one.tiles.reduce(0) { $0 + $1.comps })
+    // Llama 3 (8 KV heads for 32 query heads) decodes on NPU + PIM.
+    let r = try ServingTests.serve("llama-3-8b", batch: 64, on: "neupims", .npuPIM)
+    #expect(r.tokensPerSecond > 0 && (r.utilization["pim"] ?? 0) > 0)
 }

@@ -183,7 +183,7 @@ struct ServingLayerBuilder {
         let banks = machine.pim?.timing.dram.banksPerBus ?? 1
         let keysPerRow = ServingVariant.keysPerRow(rowBytes: rowBytes, headDim: d, bytesPerElement: bytes)
         // Values are split by column over the banks: a bank's row holds its columns of many tokens.
-        let valueTokensPerRow = max(1, Int((rowBytes / bytes).rounded(.down)) * banks / max(1, dv))
+        let valueTokensPerRow = Int(min(4e15, max(1, ((rowBytes / bytes).rounded(.down) * Double(banks) / Double(max(1, dv))).rounded(.down))))
         let keyGroups = requests.map { variant.groups(context: $0, heads: heads, keysPerRow: keysPerRow) }
         let valueGroups = requests.map { variant.groups(context: $0, heads: heads, keysPerRow: valueTokensPerRow) }
         let scorers = requests.map { variant.scorer(context: $0, headDim: d) }
@@ -195,14 +195,13 @@ struct ServingLayerBuilder {
             guard let pim = machine.pim else {
                 throw SimulationError.unsupported("--mapping \(organization.rawValue) runs attention in PIM banks, and '\(machine.profile.name)' has none; use --mapping \(machine.npu == nil ? "gpu-only" : "npu-only") or a PIM system (neupims, newton-npu-pim, attacc)")
             }
-            guard shape.heads == shape.kvHeads else {
-                throw SimulationError.unsupported("grouped-query attention on PIM banks is not modeled (the banks hold one query per head)")
-            }
+            // Grouped-query attention: the banks hold the group's queries; a row feeds each of them.
+            let group = max(1, shape.heads / max(1, shape.kvHeads))
             var scorePhase: [[PIMGEMVJob]] = [], qk: [[PIMGEMVJob]] = [], av: [[PIMGEMVJob]] = []
             for r in requests.indices {
-                if let sc = scorers[r] { scorePhase.append([PIMGEMVJob(product: .scores, tokens: sc.tokens, dimension: sc.dimension, count: heads)]) }
-                qk.append(keyGroups[r].map { PIMGEMVJob(product: .scores, tokens: $0.tokens, activatedTokens: $0.activated, dimension: d, count: $0.heads) })
-                av.append(valueGroups[r].map { PIMGEMVJob(product: .values, tokens: $0.tokens, activatedTokens: $0.activated, dimension: dv, count: $0.heads) })
+                if let sc = scorers[r] { scorePhase.append([PIMGEMVJob(product: .scores, tokens: sc.tokens, dimension: sc.dimension, count: heads, queries: group)]) }
+                qk.append(keyGroups[r].map { PIMGEMVJob(product: .scores, tokens: $0.tokens, activatedTokens: $0.activated, dimension: d, count: $0.heads, queries: group) })
+                av.append(valueGroups[r].map { PIMGEMVJob(product: .values, tokens: $0.tokens, activatedTokens: $0.activated, dimension: dv, count: $0.heads, queries: group) })
             }
             let phases = scorePhase.isEmpty ? [qk, av] : [scorePhase, qk, av]
             let costs = pim.cost(phases: phases, bytesPerElement: bytes)

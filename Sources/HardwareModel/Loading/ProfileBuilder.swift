@@ -1,5 +1,4 @@
 import EinsimCore
-import Foundation
 
 /// Builds a ``HardwareProfile`` from a resolved (merged) element tree, checking every value:
 /// units of the right dimension, positive rates and sizes, fractions in (0, 1]. Collects every
@@ -360,7 +359,7 @@ struct ProfileBuilder {
             compPipelineFill: fill, gactBanks: gactBanks, gwriteBursts: gwriteBursts
         )
         if let element = node.child("kvPlacement") {
-            let text = element.text.trimmingCharacters(in: .whitespaces)
+            let text = String(element.text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
             if let value = PIMOrganization.KVPlacement(rawValue: text) { organization.kvPlacement = value }
             else {
                 report(.unknownName(what: "KV-cache placement", name: String(text.prefix(40)), candidates: PIMOrganization.KVPlacement.allCases.map(\.rawValue)),

@@ -69,11 +69,27 @@ public struct SpatialProblem: Sendable {
     /// a cascade without a partitioned key rank has its counts independent of the tile.
     public let keyTiles: [Int]
     public let einsums: [EinsumInfo]
-    public let tensors: [TensorInfo]
+    public private(set) var tensors: [TensorInfo]
     /// Whether the cascade partitions the key rank (`M0`), so the key tile is the cascade's M0.
     public let partitionsKeys: Bool
     /// The tiles the call's mask lets a mapping skip (dense by default).
     public var sparsity: SpatialSparsity = .dense
+    /// Bytes per cached K/V element when the KV cache is quantized (nil: the operand precision);
+    /// set by ``quantizeKVCache(bytesPerElement:)``.
+    public private(set) var kvCacheBytesPerElement: Double?
+
+    /// Stores the key-indexed inputs (K and V) at `bytesPerElement` (a quantized KV cache with
+    /// its scales): their bytes shrink, and every element read from DRAM is dequantized (a
+    /// multiply by its scale and an add of its zero point) before the arrays use it.
+    public mutating func quantizeKVCache(bytesPerElement: Double) {
+        guard bytesPerElement > 0, bytesPerElement.isFinite else { return }
+        for t in tensors.indices where tensors[t].role == .input && tensors[t].byKey && !tensors[t].byQuery {
+            let scale = bytesPerElement / max(tensors[t].elementBytes, 1e-12)
+            tensors[t].elementBytes = bytesPerElement
+            tensors[t].bytes = tensors[t].bytes.map { $0 * scale }
+        }
+        kvCacheBytesPerElement = bytesPerElement
+    }
 
     /// Compiles `cascade` for `machine` at the given sizes (`B`, `H`, `P`, `M`, `E`, `F`, …).
     public init(cascade: Cascade, sizes: [String: Int], machine: Machine) throws {

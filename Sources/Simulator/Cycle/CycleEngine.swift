@@ -45,16 +45,20 @@ public struct CycleEngine: Engine, Sendable {
         let roofline = RooflineEngine()
         var result = roofline.evaluate(shape: shape, algorithm: algorithm, mapping: mapping, machine: machine, elementBytes: elementBytes)
         let kernels = roofline.attentionKernels(shape: shape, algorithm: algorithm, mapping: mapping, machine: machine, elementBytes: elementBytes)
-        let ratio = result.clockRatio
+        let scheduled = try schedule(kernels: kernels, clockRatio: result.clockRatio, device: machine.name)
+        result.kernels = scheduled.kernels
+        return finished(result, latency: scheduled.seconds, idleWatts: machine.idleWatts, trace: scheduled.trace)
+    }
+
+    /// GPU kernels one after another, each as its tile loop (``KernelCost/tiles`` iterations of
+    /// a tile's loads on `hbm` and its compute on `sms`, two tiles buffered) after its fixed part.
+    public func schedule(kernels: [KernelCost], clockRatio ratio: Double, device: String) throws
+        -> (seconds: Double, kernels: [SimulationResult.KernelBreakdown], trace: ChromeTrace) {
         var latency = 0.0
         var trace = ChromeTrace()
         var breakdown: [SimulationResult.KernelBreakdown] = []
-        for (index, kernel) in kernels.enumerated() {
-            // The main kernel loops over key tiles; pass and combine kernels stream once.
-            let keyTiles = index == 0 && mapping.blockKV > 0
-                ? Double((shape.kvLen + mapping.splits * mapping.blockKV - 1) / max(1, mapping.splits * mapping.blockKV)) : 1
-            let waves = index == 0 ? (Double(max(1, mapping.threadBlocks)) / Double(max(1, machine.processors))).rounded(.up) : 1
-            let iterations = max(1, keyTiles * waves)
+        for kernel in kernels {
+            let iterations = max(1, kernel.tiles.rounded(.up))
             var body = LoopBody()
             let memory = body.addResource("hbm"), sms = body.addResource("sms")
             let load = body.addTask("\(kernel.name) tile loads", on: memory, duration: kernel.memorySeconds / iterations)
@@ -67,7 +71,7 @@ public struct CycleEngine: Engine, Sendable {
                 let offset = latency + kernel.fixedSeconds
                 let problem = body.unrolled(schedule.scheduledIterations)
                 for (t, task) in problem.tasks.enumerated() {
-                    let track = trace.track(process: machine.name, thread: body.resources[task.resource].name)
+                    let track = trace.track(process: device, thread: body.resources[task.resource].name)
                     trace.add(.init(name: task.name, track: track, startSeconds: offset + schedule.window.start[t], durationSeconds: task.duration,
                                     category: body.resources[task.resource].name))
                 }
@@ -75,8 +79,7 @@ public struct CycleEngine: Engine, Sendable {
             latency += seconds
             breakdown.append(.init(name: kernel.name, seconds: seconds, dynamicJoules: kernel.onChipEnergy + kernel.dramEnergy, dramBytes: kernel.dramBytes))
         }
-        result.kernels = breakdown
-        return finished(result, latency: latency, idleWatts: machine.idleWatts, trace: trace)
+        return (latency, breakdown, trace)
     }
 
     // MARK: spatial

@@ -29,9 +29,12 @@ public struct PIMGEMVJob: Sendable, Hashable {
     public var activatedTokens: Int?
     public var dimension: Int
     public var count: Int
+    /// Query heads per KV head (grouped-query attention; 1 for multi-head attention).
+    public var queries: Int
 
-    public init(product: PIMGEMV.Product, tokens: Int, activatedTokens: Int? = nil, dimension: Int, count: Int) {
+    public init(product: PIMGEMV.Product, tokens: Int, activatedTokens: Int? = nil, dimension: Int, count: Int, queries: Int = 1) {
         self.product = product; self.tokens = tokens; self.activatedTokens = activatedTokens; self.dimension = dimension; self.count = count
+        self.queries = max(1, queries)
     }
 }
 
@@ -151,14 +154,14 @@ public struct PIMAttentionMapper: Sendable {
 
     private func jobSeconds(_ job: PIMGEMVJob, bytes: Double, cache: Cache) -> DRAMTimingResult {
         requestSeconds(job.product, tokens: job.tokens, heads: job.count, dimension: job.dimension, bytes: bytes, cache: cache,
-                       activated: job.activatedTokens)
+                       activated: job.activatedTokens, queries: job.queries)
     }
 
     private func requestSeconds(_ product: PIMGEMV.Product, tokens: Int, heads: Int, dimension: Int, bytes: Double, cache: Cache,
-                                activated: Int? = nil) -> DRAMTimingResult {
+                                activated: Int? = nil, queries: Int = 1) -> DRAMTimingResult {
         guard heads > 0, tokens > 0 else { return DRAMTimingResult(cycles: 0, seconds: 0, counts: .init(), energyJoules: 0, simulatedUnits: 0, log: []) }
         let gemv = PIMGEMV.layout(product, tokens: tokens, dimension: dimension, bytesPerElement: bytes, dram: timing.dram, pim: pim,
-                                  activatedTokens: activated)
+                                  activatedTokens: activated, queries: queries)
         let key = Cache.Key(gemv: gemv, count: heads)
         if let hit = cache.results[key] { return hit }
         let shared = SharedKey(dram: timing.dram, pim: pim, gemv: gemv, count: heads)

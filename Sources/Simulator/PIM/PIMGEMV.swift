@@ -30,21 +30,26 @@ public struct PIMGEMV: Sendable, Hashable {
     ///
     /// `activatedTokens` (≥ `tokens`): tokens whose rows must be opened when only `tokens` of them
     /// are computed (a token selection scattered over the rows); the COMPs cover the computed
-    /// elements only, spread over the opened tiles.
+    /// elements only, spread over the opened tiles. `queries`: query heads sharing this KV head
+    /// (grouped-query attention): each opened row feeds that many dot products (COMPs and
+    /// results multiply, activations do not), with that many vectors written first.
     public static func layout(_ product: Product, tokens: Int, dimension: Int, bytesPerElement: Double,
-                              dram: DRAMOrganization, pim: PIMOrganization, activatedTokens: Int? = nil) -> PIMGEMV {
+                              dram: DRAMOrganization, pim: PIMOrganization, activatedTokens: Int? = nil, queries: Int = 1) -> PIMGEMV {
+        // Sizes from a profile can be extreme: products in Double, clamped to exact Int range.
+        func exact(_ x: Double) -> Int { Int(min(max(x, 1), 4e15)) }
         let banks = dram.banksPerBus
         let units = max(1, banks / max(1, pim.banksPerUnit))
-        let rowElements = max(1, Int((dram.rowBytes / max(bytesPerElement, 1e-9)).rounded(.down)))
-        let elementsPerTile = banks * rowElements
-        let computed = max(1, tokens) * max(1, dimension)
-        let elements = max(computed, max(1, activatedTokens ?? tokens) * max(1, dimension))
+        let rowElements = exact((dram.rowBytes / max(bytesPerElement, 1e-9)).rounded(.down))
+        let elementsPerTile = exact(Double(banks) * Double(rowElements))
+        let computed = exact(Double(max(1, tokens)) * Double(max(1, dimension)))
+        let elements = max(computed, exact(Double(max(1, activatedTokens ?? tokens)) * Double(max(1, dimension))))
         let tileCount = max(1, (elements + elementsPerTile - 1) / elementsPerTile)
         let gactsPerTile = max(1, (banks + max(1, pim.gactBanks) - 1) / max(1, pim.gactBanks))
-        let elementsPerComp = units * max(1, pim.macsPerUnit)
+        let elementsPerComp = exact(Double(units) * Double(max(1, pim.macsPerUnit)))
         let resultBytes = 2.0
         let burst = max(dram.burstBytes, 1)
-        let totalComps = max(tileCount, (computed + elementsPerComp - 1) / elementsPerComp)
+        let group = max(1, queries)
+        let totalComps = exact(Double(max(tileCount, (computed + elementsPerComp - 1) / elementsPerComp)) * Double(group))
         var tiles: [PIMGEMVTile] = []
         for t in 0..<tileCount {
             let inTile = t == tileCount - 1 ? elements - t * elementsPerTile : elementsPerTile
@@ -53,14 +58,14 @@ public struct PIMGEMV: Sendable, Hashable {
             switch product {
             case .scores:
                 let keys = max(1, Int(Double(inTile) * Double(computed) / Double(elements)) / max(1, dimension))
-                readres = max(1, Int((Double(keys) * resultBytes / burst).rounded(.up)))
+                readres = max(1, Int((Double(keys * group) * resultBytes / burst).rounded(.up)))
             case .values:
-                readres = t == tileCount - 1 ? max(1, Int((Double(dimension) * resultBytes / burst).rounded(.up))) : 0
+                readres = t == tileCount - 1 ? max(1, Int((Double(dimension * group) * resultBytes / burst).rounded(.up))) : 0
             }
             tiles.append(PIMGEMVTile(precharges: 1, gacts: gactsPerTile, comps: comps, readres: readres))
         }
         // The vector: the query (dimension elements) or the probabilities (tokens elements).
-        let vectorBytes = Double(product == .scores ? dimension : tokens) * resultBytes
+        let vectorBytes = Double(product == .scores ? dimension : tokens) * resultBytes * Double(group)
         let registerBytes = Double(max(1, pim.gwriteBursts)) * burst
         let gwrites = min(tileCount, max(1, Int((vectorBytes / registerBytes).rounded(.up))))
         let before = Set((0..<gwrites).map { g in g * tileCount / gwrites })

@@ -59,6 +59,14 @@ public struct SpatialCostModel: Sendable {
     /// Bytes of tensor t at key tile kt: index `kt * tensors + t`; points of Einsum i: `kt * einsums + i`.
     let tensorBytes: [Double]
     let einsumPoints: [Double]
+    /// Dequantizing a quantized KV cache: the unit that runs it (-1: none needed), its seconds
+    /// and joules per element (a multiply and an add), and the bytes per element.
+    let dequantUnit: Int
+    let dequantSecondsPerElement: Double
+    let dequantJoulesPerElement: Double
+    let kvBytesPerElement: Double
+    /// Whether a quantized KV cache can be dequantized here (or none needs to be).
+    public var dequantizes: Bool { problem.kvCacheBytesPerElement == nil || dequantUnit >= 0 }
 
     public init(problem: SpatialProblem) {
         self.problem = problem
@@ -126,6 +134,16 @@ public struct SpatialCostModel: Sendable {
         tensorViews = problem.tensors.map { TensorView(byKey: $0.byKey, byQuery: $0.byQuery, inner: $0.innerElements,
                                                        elementBytes: $0.elementBytes, isOutput: $0.role == .output) }
         tensorBytes = problem.keyTiles.indices.flatMap { kt in problem.tensors.map { $0.bytes[kt] } }
+        if let bytes = problem.kvCacheBytesPerElement,
+           let u = units.indices.filter({ (units[$0].rate[.vectorMul] ?? 0) > 0 && (units[$0].rate[.vectorAdd] ?? 0) > 0 })
+               .max(by: { units[$0].throughput(.vectorAdd, clockHz: clock) < units[$1].throughput(.vectorAdd, clockHz: clock) }) {
+            dequantUnit = u
+            dequantSecondsPerElement = 1 / units[u].throughput(.vectorMul, clockHz: clock) + 1 / units[u].throughput(.vectorAdd, clockHz: clock)
+            dequantJoulesPerElement = (units[u].energy[.vectorMul] ?? 0) + (units[u].energy[.vectorAdd] ?? 0)
+            kvBytesPerElement = bytes
+        } else {
+            dequantUnit = -1; dequantSecondsPerElement = 0; dequantJoulesPerElement = 0; kvBytesPerElement = 2
+        }
         einsumPoints = problem.keyTiles.indices.flatMap { kt in problem.einsums.map { $0.points[kt] } }
     }
 
@@ -285,6 +303,7 @@ public struct SpatialCostModel: Sendable {
             }
             // Traffic and capacity.
             var queryRows = 0.0, keyTiles = 0.0, keyWhole = 0.0, streamed = 0.0
+            var keyFromMemory = 0.0     // bytes of K/V read from memory (first reads and re-reads)
             var keyReads = 0.0          // bytes of key-indexed inputs, per query block
             // Tensors already counted (a bit per tensor; cascades beyond 64 tensors use the set).
             var seenMask: UInt64 = 0
@@ -317,6 +336,7 @@ public struct SpatialCostModel: Sendable {
                                 keyWhole += bytes / bh
                                 // once (the key tiles any query needs); re-reads added below
                                 if pimOnly { inBank += bytes * keyTilesFirstRead } else { dramRead += bytes * keyTilesFirstRead }
+                                keyFromMemory += bytes * keyTilesFirstRead
                             } else {
                                 let share = t.byKey ? tileKept : 1
                                 if pimOnly { inBank += bytes * share } else { dramRead += bytes * share }
@@ -374,6 +394,17 @@ public struct SpatialCostModel: Sendable {
                 // Key-indexed inputs are read again for every further query block.
                 let reread = keyReads * (p2 - 1)
                 if members.allSatisfy({ plan.binding[$0] < 0 || pimInBank[plan.binding[$0]] > 0 }) { inBank += reread } else { dramRead += reread }
+                keyFromMemory += reread
+            }
+            // A quantized KV cache is dequantized as it arrives, every time it is read.
+            if dequantUnit >= 0, keyFromMemory > 0 {
+                let elements = keyFromMemory / kvBytesPerElement
+                busy[dequantUnit] += elements * dequantSecondsPerElement
+                c.useful[dequantUnit] += elements * dequantSecondsPerElement
+                energy += elements * dequantJoulesPerElement
+                if detail {
+                    stages.insert(("dequantize K/V", problem.machine.units[dequantUnit].name, elements * dequantSecondsPerElement), at: 0)
+                }
             }
             if bufferCapacity > 0 && needed > bufferCapacity {
                 c.overflow = (problem.machine.onChipBuffer?.name ?? "buffer", needed, bufferCapacity)
