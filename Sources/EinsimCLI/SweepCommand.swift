@@ -54,7 +54,9 @@ struct SweepCommand: ParsableCommand {
             do { written.append((try SweepParameter.parse(text), "--sweep \(text.prefix(60))")) }
             catch let error as InputError where !error.message.hasPrefix("--sweep") {
                 let excerpt = text.count > 60 ? String(text.prefix(60)) + "…" : text
-                throw SimpleInputError("--sweep \(excerpt): \(error.message.prefix(240))", suggestion: error.suggestion)
+                // "sweep NAME=VALUE: …" already names the value: written as the flag.
+                let message = error.message.hasPrefix("sweep ") ? "--" + error.message.prefix(300) : "--sweep \(excerpt): \(error.message.prefix(240))"
+                throw SimpleInputError(message, suggestion: error.suggestion)
             }
         }
         guard !written.isEmpty else {
