@@ -21,6 +21,7 @@ struct SimulateCommand: ParsableCommand {
         case .json: emit(ResultRendering.json(records))
         case .csv: emit(ResultRendering.csv(records))
         case .markdown: emit(ResultRendering.markdown(records))
+        case .jsonl: emit(records.map(\.json.jsonText).joined(separator: "\n"))
         }
         try SimulationError.combined(failures)
     }
@@ -61,6 +62,7 @@ struct CompareCommand: ParsableCommand {
         }
         switch options.format {
         case .json: emit(JSONValue.object(["results": .array(json)]).jsonText)
+        case .jsonl: emit(json.map(\.jsonText).joined(separator: "\n"))
         case .csv: emit(ResultRendering.csv(records))
         case .markdown: emit(ResultRendering.markdown(records))
         case .table: emit(table.rendered)

@@ -31,12 +31,27 @@ public struct XMLTree: Sendable, Hashable {
 
 /// Reads XML files other than profiles with the profile loader's protections.
 public enum SecureXMLReader {
-    public static func read(path: String) throws -> XMLTree {
+    public static func read(path: String) throws -> XMLTree { try read(path: path, schemaPath: nil) }
+
+    /// Reads `path` as `read(path:)` does, then validates it against the XSD at `schemaPath`
+    /// (the first violation is an error at its file:line with the element path).
+    public static func read(path: String, schemaPath: String?) throws -> XMLTree {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SimpleInputError("cannot read '\(path)'", suggestion: "check the path")
         }
+        var schema: XMLSchema?
+        if let schemaPath {
+            guard let bytes = FileManager.default.contents(atPath: schemaPath) else {
+                throw SimpleInputError("cannot read the schema '\(schemaPath)'", suggestion: "reinstall einsim or set EINSIM_PROFILES to the folder with the shipped profiles and schemas")
+            }
+            switch XMLSchema.compile(Array(bytes), file: schemaPath) {
+            case .success(let compiled): schema = compiled
+            case .failure(let failure):
+                throw SimpleInputError("the schema '\(schemaPath)' could not be compiled: \(failure.diagnostics.first?.message ?? "")")
+            }
+        }
         let limits = XMLLimits(maxBytes: ProfileLoader.maximumBytes, maxDepth: ProfileLoader.maximumDepth)
-        switch LibXML.read(Array(data), file: path, limits: limits, schema: nil) {
+        switch LibXML.read(Array(data), file: path, limits: limits, schema: schema) {
         case .success(let tree):
             return XMLTree(tree)
         case .failure(let failure):
@@ -46,9 +61,20 @@ public enum SecureXMLReader {
             case .tooLarge(let bytes, let limit)?: message = "the file is \(bytes) bytes; the limit is \(limit)"
             case .forbiddenDeclaration(let d)?: message = "\(d) declarations are not allowed (no DTDs, no entities)"
             case .tooDeep(let limit)?: message = "elements nest deeper than \(limit)"
+            case .schema?: message = "\(first?.path.map { $0 + ": " } ?? "")\(first?.message ?? "does not follow the schema")"
             default: message = "the file is not well-formed XML: \(first?.message ?? "")"
             }
-            throw SimpleInputError(message, at: SourceLocation(file: path, line: first?.line ?? 1, column: first?.column ?? 1))
+            var suggestion: String?
+            if case .schema? = first?.kind, let schema, let text = first?.message {
+                // "Element 'paramter': …" / "The attribute 'valus' is not allowed": the nearest declared name.
+                let quoted = text.split(separator: "'", omittingEmptySubsequences: false)
+                if quoted.count >= 2 {
+                    let name = String(quoted[1])
+                    let names = text.contains("attribute") ? schema.attributeNames : schema.elementNames
+                    if !names.contains(name) { suggestion = Suggestions.didYouMean(name, in: names) }
+                }
+            }
+            throw SimpleInputError(message, at: SourceLocation(file: path, line: first?.line ?? 1, column: first?.column ?? 1), suggestion: suggestion)
         }
     }
 }
