@@ -32,9 +32,19 @@ extension InputError {
     public var rendered: String {
         var text = ""
         if let location { text += "\(location): " }
-        text += "error: \(message)"
-        if let suggestion { text += "\n  suggestion: \(suggestion)" }
+        text += "error: \(Self.bounded(message))"
+        if let suggestion { text += "\n  suggestion: \(Self.bounded(suggestion))" }
         return text
+    }
+
+    /// At most `limit` characters of a message line: errors quote user text, and a generated
+    /// file can put megabytes where a value belongs. Multi-line messages (a list of problems)
+    /// are bounded line by line.
+    static func bounded(_ text: String, limit: Int = 400) -> String {
+        guard text.count > limit else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.count > limit ? String($0.prefix(limit)) + "… (\($0.count - limit) more characters)" : String($0) }
+            .joined(separator: "\n")
     }
 
     public var description: String { rendered }

@@ -109,3 +109,14 @@ func traceIsWrittenForEveryScope(arguments: [String]) throws {
     #expect(status == 2 && error.contains("--variant"))
     #expect(Date().timeIntervalSince(start) < 2)
 }
+
+/// Every error message quotes at most a bounded excerpt of what the user wrote (one rendering path).
+@Test func errorsQuoteABoundedExcerpt() throws {
+    let dir = FileManager.default.temporaryDirectory.path + "/einsim-long-\(UInt64.random(in: 0...UInt64.max))"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let xml = "<?xml version=\"1.0\"?>\n<profile name=\"p\" kind=\"gpu\" extends=\"nvidia-h100-sxm\"><clock>" + String(repeating: "9", count: 100_000) + " GHz</clock></profile>\n"
+    _ = FileManager.default.createFile(atPath: dir + "/long.xml", contents: Data(xml.utf8))
+    let (status, _, error) = EinsimCommand.capture(arguments: ["validate", dir + "/long.xml"])
+    #expect(status == 2 && error.count < 1200 && error.contains("more characters"), "\(error.count) characters")
+}
