@@ -468,3 +468,23 @@ struct ProfileLoadingLimitTests {
         }
     }
 }
+
+/// An error that an extending profile causes in an inherited element is placed on the extending
+/// profile (issue 12: it was blamed on the shipped parent), naming the inherited element's line.
+@Test func aBrokenInheritedReferenceIsBlamedOnTheOverride() {
+    let xml = """
+    <?xml version="1.0"?>
+    <profile name="c" kind="gpu" extends="nvidia-h100-sxm">
+      <memory name="l2" remove="true"/>
+    </profile>
+    """
+    do {
+        _ = try ProfileLoader.load(xml: xml, file: "child.xml", searchDirectory: ProfileLibrary.profilesDirectory)
+        Issue.record("should be rejected")
+    } catch let errors as ProfileErrors {
+        #expect(errors.errors.allSatisfy { $0.location?.file == "child.xml" }, "\(errors.rendered)")
+        #expect(errors.errors.first?.problem.contains("nvidia-h100-sxm.xml") == true)
+    } catch {
+        Issue.record("unexpected \(error)")
+    }
+}

@@ -1,3 +1,4 @@
+import EinsimCore
 /// Reference and hierarchy checks: names that resolve, no duplicates across a system, and a
 /// memory hierarchy in which every level and unit is connected to the outermost level.
 extension ProfileBuilder {
@@ -17,6 +18,8 @@ extension ProfileBuilder {
 
     /// Checks names and connections of the (flattened) profile built from `root`.
     mutating func checkReferences(_ profile: HardwareProfile, root: XMLElementNode, path: String) {
+        let before = errors.count
+        defer { blameOverride(since: before, root: root) }
         let elements = Self.namedElements(root, path: path)
         let unitNames = profile.computeUnits.map(\.name)
         let memoryNames = profile.memoryLevels.map(\.name)
@@ -110,5 +113,17 @@ extension ProfileBuilder {
             if child.name == "device" { result += namedElements(child, path: childPath) }
         }
         return result
+    }
+
+    /// A reference that breaks in an element inherited from another file was broken by the
+    /// extending profile (it removed or renamed the target): the error is placed on the extending
+    /// profile, naming the inherited element's own file and line.
+    private mutating func blameOverride(since index: Int, root: XMLElementNode) {
+        guard index < errors.count else { return }
+        for i in index..<errors.count {
+            guard let location = errors[i].location, location.file != root.file else { continue }
+            errors[i].problem += " — in an element inherited from \(location); the extending profile removed or renamed what it refers to"
+            errors[i].location = SourceLocation(file: root.file, line: root.line, column: 1)
+        }
     }
 }

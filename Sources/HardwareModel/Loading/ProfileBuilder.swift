@@ -4,7 +4,7 @@ import EinsimCore
 /// units of the right dimension, positive rates and sizes, fractions in (0, 1]. Collects every
 /// problem it finds; the reference and hierarchy checks are in `ProfileBuilder+References.swift`.
 struct ProfileBuilder {
-    private(set) var errors: [ProfileError] = []
+    var errors: [ProfileError] = []
     /// A clock was given but rejected: times written in cycles cannot be converted, and saying so
     /// again for every inherited one would blame the parent for the clock's fault.
     private var clockRejected = false
