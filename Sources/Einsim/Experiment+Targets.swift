@@ -66,6 +66,11 @@ extension Experiment {
             }
         }
         if let operands = operandPrecision { try problem.setOperandPrecisions(qk: operands.qk, pv: operands.pv) }
+        // The call's tensors must fit the off-chip memory (never a silent overflow).
+        let main = problem.machine.mainMemory
+        if main.capacityBytes > 0 {
+            try checkFits(problem.compulsoryBytes, capacity: main.capacityBytes * Double(main.instances), machine: profile.name)
+        }
         if let preset, let why = preset.refusal(problem) {
             throw SimulationError.unsupported("mapping '\(preset.rawValue)' cannot run on '\(profile.name)': \(why); use --mapping auto")
         }

@@ -47,11 +47,11 @@ struct SmallInputErrorTests {
 /// One profile that cannot simulate the request does not hide the others' results: they are
 /// printed, and the run still exits 1 with the reason.
 @Test func aFailingProfileDoesNotHideTheOthers() {
-    // Linear attention is not modeled on spatial arrays (causal, GQA and neighborhoods now are).
-    let (status, out, err) = EinsimCommand.capture(arguments: ["simulate", "--hardware", "nvidia-h100-sxm", "--hardware", "fusemax",
-                                                               "--heads", "8", "--q-len", "1024", "--head-dim", "64",
-                                                               "--variant", "linear"])
+    // A 21.5 GB KV cache fits the H100's 80 GB, not the edge array's 16 GiB of DRAM.
+    let (status, out, err) = EinsimCommand.capture(arguments: ["simulate", "--hardware", "nvidia-h100-sxm", "--hardware", "flat-edge",
+                                                               "--batch", "80", "--heads", "8", "--q-len", "1", "--kv-len", "65536",
+                                                               "--head-dim", "128"])
     #expect(status == 1)
     #expect(out.contains("nvidia-h100-sxm"), "\(out)")
-    #expect(err.contains("fusemax"), "\(err)")
+    #expect(err.contains("flat-edge") && err.contains("main-memory capacity"), "\(err)")
 }

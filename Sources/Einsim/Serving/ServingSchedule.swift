@@ -64,6 +64,23 @@ struct ServingLayerBuilder {
         return index
     }
 
+    /// A PIM phase. With its own row buffers (`pim`) every bus runs its GEMVs as a task of its
+    /// own (`pim bus K`: the trace shows each bus and the load imbalance) and the phase ends when
+    /// the last bus does; with one row buffer (`hbm`) the phase holds the whole memory.
+    private mutating func pimPhase(_ name: String, _ cost: PIMPhaseCost, on pimResource: String, subBatch s: Int) {
+        let energy = [machine.pimName + " PIM": cost.energyJoules]
+        guard pimResource == "pim", cost.busSeconds.count > 1 else {
+            task(name, on: pimResource, seconds: cost.seconds, energy: energy, subBatch: s)
+            return
+        }
+        let after = last[s].map { [LoopDependency(task: $0)] } ?? []
+        var buses: [LoopDependency] = []
+        for (k, t) in cost.busSeconds.enumerated() where t > 0 {
+            buses.append(LoopDependency(task: task(name, on: "pim bus \(k)", seconds: t, energy: [:], subBatch: s, chained: false, extra: after)))
+        }
+        task(name, on: "pim", seconds: 0, energy: energy, subBatch: s, chained: true, extra: buses)
+    }
+
     mutating func build() throws -> ServingLayerBody {
         let model = workload.shardedModel
         let contexts = workload.contextLengths
@@ -217,13 +234,13 @@ struct ServingLayerBuilder {
             }
             var phase = 0
             if !scorePhase.isEmpty {
-                task("token scoring (PIM)", on: pimResource, seconds: costs[0].seconds, energy: [machine.pimName + " PIM": costs[0].energyJoules], subBatch: s)
+                pimPhase("token scoring (PIM)", costs[0], on: pimResource, subBatch: s)
                 select(scored: scored, subBatch: s, ratio: ratio)
                 phase = 1
             }
-            task("attention q·K (PIM)", on: pimResource, seconds: costs[phase].seconds, energy: [machine.pimName + " PIM": costs[phase].energyJoules], subBatch: s)
+            pimPhase("attention q·K (PIM)", costs[phase], on: pimResource, subBatch: s)
             softmax(scores: attended, subBatch: s, gpuKernel: gpuKernel, ratio: ratio)
-            task("attention p·V (PIM)", on: pimResource, seconds: costs[phase + 1].seconds, energy: [machine.pimName + " PIM": costs[phase + 1].energyJoules], subBatch: s)
+            pimPhase("attention p·V (PIM)", costs[phase + 1], on: pimResource, subBatch: s)
             if organization.transfersOverLink {
                 let bytes = Double(requests.count) * Double(shape.heads * dv) * 2
                 task("attention output back", on: "link", seconds: linkSeconds(bytes), energy: linkEnergy(bytes), subBatch: s)

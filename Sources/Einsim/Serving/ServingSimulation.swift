@@ -71,27 +71,36 @@ public enum ServingSimulation {
         for energy in layer.taskEnergy { for k in energy.keys.sorted() { components[k, default: 0] += (energy[k] ?? 0) * Double(layers) * devices } }
         let dynamic = components.keys.sorted().reduce(0.0) { $0 + (components[$1] ?? 0) }
         let staticJ = machine.idleWatts * seconds * devices
-        var utilization: [String: Double] = [:]
-        for (index, resource) in layer.body.resources.enumerated() {
-            utilization[resource.name] = seconds > 0 ? schedule.busy[index] / seconds : 0
-        }
+        // Per-bus PIM resources (`pim bus K`) report as `pim`: its busiest bus.
+        func reported(_ name: String) -> String { name.hasPrefix("pim bus ") ? "pim" : name }
         var resourceSeconds: [String: Double] = [:]
-        for (index, resource) in layer.body.resources.enumerated() { resourceSeconds[resource.name] = schedule.busy[index] }
+        for (index, resource) in layer.body.resources.enumerated() {
+            resourceSeconds[reported(resource.name)] = max(resourceSeconds[reported(resource.name)] ?? 0, schedule.busy[index])
+        }
+        var utilization: [String: Double] = [:]
+        for (name, busy) in resourceSeconds { utilization[name] = seconds > 0 ? busy / seconds : 0 }
         // The compute device's figure is its MAC utilization (work over peak), as NeuPIMs reports it.
         if let npu = machine.npu, seconds > 0 {
             utilization["npu"] = layer.computeMACs * Double(layers) / (npu.peakMACsPerSecond * seconds)
         }
         var kernels: [String: (Double, Double)] = [:]
         var order: [String] = []
+        // A PIM phase's buses run in parallel: its time is its busiest bus's.
+        var busTime: [String: [Int: Double]] = [:]
         for (index, task) in layer.body.tasks.enumerated() {
             let name = task.name.replacingOccurrences(of: #" \d+/\d+"#, with: "", options: .regularExpression)
             if kernels[name] == nil { order.append(name) }
             let taskEnergy = layer.taskEnergy[index]
             let energy = taskEnergy.keys.sorted().reduce(0.0) { $0 + (taskEnergy[$1] ?? 0) }
-            kernels[name, default: (0, 0)].0 += task.duration * Double(layers)
+            if layer.body.resources[task.resource].name.hasPrefix("pim bus ") {
+                busTime[name, default: [:]][task.resource, default: 0] += task.duration * Double(layers)
+            } else {
+                kernels[name, default: (0, 0)].0 += task.duration * Double(layers)
+            }
             kernels[name, default: (0, 0)].1 += energy * Double(layers)
         }
-        let busiest = layer.body.resources.indices.max { schedule.busy[$0] < schedule.busy[$1] }.map { layer.body.resources[$0].name } ?? "none"
+        for (name, buses) in busTime { kernels[name, default: (0, 0)].0 += buses.values.max() ?? 0 }
+        let busiest = resourceSeconds.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? "none"
         let lowerBound = layer.body.resources.indices.map { schedule.busy[$0] }.max() ?? 0
         let tokens = Double(workload.batch)
         let flops = layer.flops * Double(layers) * devices

@@ -11,6 +11,8 @@ public struct PIMPhaseCost: Sendable, Hashable {
     public var counts: DRAMCommandCounts
     /// Bytes of the KV cache the banks read internally.
     public var internalBytes: Double
+    /// Seconds of each bus (the busiest is ``seconds``), for per-bus schedules and traces.
+    public var busSeconds: [Double] = []
 
     public init(seconds: Double = 0, meanBusSeconds: Double = 0, energyJoules: Double = 0, counts: DRAMCommandCounts = .init(), internalBytes: Double = 0) {
         self.seconds = seconds; self.meanBusSeconds = meanBusSeconds; self.energyJoules = energyJoules
@@ -147,6 +149,7 @@ public struct PIMAttentionMapper: Sendable {
             }
             // Under a power cap only a fraction of the units compute at once (AttAcc: 9/16).
             cost.seconds = (perBus.max() ?? 0) / cap
+            cost.busSeconds = perBus.map { $0 / cap }
             cost.meanBusSeconds = perBus.reduce(0, +) / Double(buses) / cap
             return cost
         }
