@@ -238,10 +238,9 @@ public struct SpatialCostModel: Sendable {
 
     /// Seconds and dynamic joules of group `g` alone (nil when it overflows a level), for the
     /// search, which tiles and binds each group independently.
+    /// Per-unit busy times are not kept (``Cost/busy`` and ``Cost/useful`` stay empty).
     public func groupScore(_ g: Int, of plan: SpatialPlan, groupOf: [Int]) -> Cost {
         var c = Cost()
-        c.busy = [Double](repeating: 0, count: unitCount)
-        c.useful = [Double](repeating: 0, count: unitCount)
         addGroup(g, of: plan, groupOf: groupOf, into: &c, detail: false)
         if c.overflow != nil { c.seconds = .infinity; c.joules = .infinity; return c }
         c.joules = c.dynamicJoules + idleWatts * c.seconds
@@ -271,8 +270,10 @@ public struct SpatialCostModel: Sendable {
         let keyTilesKept = sparsity.keyTileFraction(rows: pb, keys: m0)
         let keyTilesFirstRead = sparsity.keyTileFraction(rows: p, keys: m0)
         let members = group.einsums
-        do {
-            var busy = (0..<unitCount).map { _ in 0.0 }
+        // Per-unit totals are kept only where the caller asked for them (not in the search).
+        let track = c.useful.count == unitCount
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: max(unitCount, 1)) { busy in
+            busy.initialize(repeating: 0)
             var stages: [(einsum: String, unit: String, seconds: Double)] = []
             var energy = 0.0
             var dramRead = 0.0, dramWrite = 0.0, inBank = 0.0, buffer = 0.0
@@ -293,9 +294,9 @@ public struct SpatialCostModel: Sendable {
                 let kept = einsums[i].keyed ? tileKept : 1
                 let t = ownSeconds[idx] / util * kept
                 busy[u] += t
-                c.useful[u] += ownSeconds[idx] * kept
+                if track { c.useful[u] += ownSeconds[idx] * kept }
                 let lu = lentUnit[idx]
-                if lu >= 0 { busy[lu] += lentSeconds[idx] * kept; c.useful[lu] += lentSeconds[idx] * kept }
+                if lu >= 0 { busy[lu] += lentSeconds[idx] * kept; if track { c.useful[lu] += lentSeconds[idx] * kept } }
                 energy += joules[idx] * kept
                 if detail {
                     let units = problem.machine.units, name = problem.einsums[i].name
@@ -404,7 +405,7 @@ public struct SpatialCostModel: Sendable {
             if dequantUnit >= 0, keyFromMemory > 0 {
                 let elements = keyFromMemory / kvBytesPerElement
                 busy[dequantUnit] += elements * dequantSecondsPerElement
-                c.useful[dequantUnit] += elements * dequantSecondsPerElement
+                if track { c.useful[dequantUnit] += elements * dequantSecondsPerElement }
                 energy += elements * dequantJoulesPerElement
                 if detail {
                     stages.insert(("dequantize K/V", problem.machine.units[dequantUnit].name, elements * dequantSecondsPerElement), at: 0)
@@ -428,7 +429,7 @@ public struct SpatialCostModel: Sendable {
             for u in 0..<unitCount {
                 sumBusy += busy[u]
                 if busy[u] > maxBusy { maxBusy = busy[u]; busiest = u }
-                c.busy[u] += busy[u]
+                if track { c.busy[u] += busy[u] }
             }
             let perPass = Double(max(passCount, 1))
             let iterations = max(1, blocks * (keyed ? m1 * tileKept : 1) * perPass / maxInstances)
