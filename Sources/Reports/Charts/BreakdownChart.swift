@@ -55,7 +55,7 @@ public enum BreakdownChart {
         for t in x.ticks {
             let px = x.position(t)
             svg.element("line", ["class": "grid", "x1": .number(px), "y1": .number(top), "x2": .number(px), "y2": .number(plotBottom), "stroke": "#e3e3e3"])
-            svg.text(ChartNumber.si(t, ""), ["class": "tick", "x": .number(px), "y": .number(plotBottom + 16), "text-anchor": "middle", "stroke": "none", "fill": "#333333"])
+            svg.text(ChartNumber.si(t, unitSymbol(unit)), ["class": "tick", "x": .number(px), "y": .number(plotBottom + 16), "text-anchor": "middle", "stroke": "none", "fill": "#333333"])
         }
         svg.text(unit, ["class": "axis-label", "x": .number((labelWidth + width - 30) / 2), "y": .number(plotBottom + 38), "text-anchor": "middle", "stroke": "none", "fill": "#222222"])
         svg.element("line", ["x1": .number(labelWidth), "y1": .number(top), "x2": .number(labelWidth), "y2": .number(plotBottom)])
@@ -139,7 +139,7 @@ public enum BreakdownChart {
         }
         if let svg = svg(name: "energy", title: "Energy by unit and memory level", bars: energyBars, unit: "energy (J)", markerLabel: "energy") {
             charts.append(ReportChart(name: "energy", heading: "Energy by unit and memory level", svg: svg,
-                                      note: suffix("Static energy (idle power × latency) and each unit's and memory level's dynamic energy; they add up to the result's energy.")))
+                                      note: suffix("Static energy (idle power × latency) and each unit's and memory level's dynamic energy as the engine breaks it down; the black mark is the result's energy.")))
         } else {
             charts.append(.omitted("energy", "Energy by unit and memory level", because: "Omitted: no result has an energy breakdown."))
         }

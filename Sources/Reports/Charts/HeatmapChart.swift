@@ -145,7 +145,7 @@ public enum HeatmapChart {
         if let open = parameter.lastIndex(of: "["), let close = parameter.lastIndex(of: "]"), open < close {
             unit = String(parameter[parameter.index(after: open)..<close])
         }
-        guard let n = Double(value), n.isFinite, !unit.isEmpty || abs(n) >= 1e4 || (abs(n) < 1e-2 && n != 0) else { return String(value.prefix(14)) }
+        guard let n = Double(value), n.isFinite, !unit.isEmpty || abs(n) >= 1e7 || (abs(n) < 1e-2 && n != 0) else { return String(value.prefix(14)) }
         return ChartNumber.si(n, unit).trimmingCharacters(in: .whitespaces)
     }
 }

@@ -14,7 +14,7 @@ public enum ParetoChart {
         let variants = Array(Set(usable.map { rows[$0].variant })).sorted()
         let legendRows = min(variants.count, 10) + 1
         let height = 470 + Double(legendRows) * 18 + 10
-        let x = Scale.nice(kind(lat), values: lat, start: 90, end: width - 30)
+        let x = Scale.nice(kind(lat), values: lat, start: 100, end: width - 30)
         let y = Scale.nice(kind(en), values: en, start: 420, end: 20)
         let frame = ChartFrame(x: x, y: y, xLabel: "latency (s)", yLabel: "energy (J)")
         var svg = SVGDocument(name: "pareto", title: heading, width: width, height: height)
@@ -48,7 +48,7 @@ public enum ParetoChart {
         svg.endGroup()  // plot
         var entries = variants.prefix(10).enumerated().map { (Palette.color($0.offset), $0.element) }
         entries.append(("#d62728", "Pareto front: \(front.count) of \(usable.count) results"))
-        Legend.draw(entries, into: &svg, x: 90, y: 470)
+        Legend.draw(entries, into: &svg, x: 100, y: 470)
         var note = "\(usable.count) results; \(front.count) on the front (no other result has both lower latency and lower energy)."
         if usable.count < rows.count { note += " \(rows.count - usable.count) results without a positive latency and energy are not drawn." }
         if x.kind == .log || y.kind == .log { note += " Axes spanning more than 20× are logarithmic." }

@@ -159,13 +159,16 @@ extension ReportRow {
     /// kernel, configuration), then each swept value with its unit (`batch=8 hbm.bandwidth=2 TB/s`).
     public static func shortLabels(_ rows: [ReportRow]) -> [String] {
         func varies(_ field: (ReportRow) -> String?) -> Bool { Set(rows.map { field($0) ?? "" }).count > 1 }
-        let fields: [(ReportRow) -> String?] = [\.configuration, \.hardware, \.variant, \.kernel].filter { varies($0) }
+        // The kernel is the mapping when the mapping is swept.
+        let mappingSwept = rows.contains { $0.sweep.contains { $0.name == "mapping" } }
+        let candidates: [(ReportRow) -> String?] = [\.configuration, \.hardware, \.variant, \.kernel]
+        let fields = Array(candidates.filter { varies($0) }.dropLast(mappingSwept && varies(\.kernel) ? 1 : 0))
         return rows.map { r in
-            var parts = fields.compactMap { $0(r) }
-            parts += r.sweep.map { v in
+            var parts = r.sweep.map { v in
                 let name = v.name.split(separator: " ").first.map(String.init) ?? v.name
                 return "\(name)=\(HeatmapChart.short(v.text, parameter: v.name))"
             }
+            parts += fields.compactMap { $0(r) }
             return parts.isEmpty ? r.label : parts.joined(separator: " · ")
         }
     }

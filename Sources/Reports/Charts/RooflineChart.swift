@@ -69,7 +69,7 @@ public enum RooflineChart {
         let legendRows = single ? Set(points.map { rows[$0.row].variant }).count : drawn.count + (points.contains { $0.roofs < 0 || $0.roofs >= drawn.count } ? 1 : 0)
         let width = 900.0, legendHeight = Double(min(legendRows, 12)) * 18 + 10
         let height = 480 + legendHeight
-        let xScale = Scale.nice(.log, values: xs.map { $0 / 2 } + xs.map { $0 * 2 }, start: 80, end: width - 30)
+        let xScale = Scale.nice(.log, values: xs.map { $0 / 2 } + xs.map { $0 * 2 }, start: 110, end: width - 30)
         let yScale = Scale.nice(.log, values: ys + ys.map { $0 * 1.5 }, start: 420, end: 20)
         let frame = ChartFrame(x: xScale, y: yScale, xLabel: "operational intensity (FLOP per DRAM byte)", yLabel: "attainable FLOP/s")
         var svg = SVGDocument(name: "roofline", title: heading, width: width, height: height)
@@ -129,7 +129,7 @@ public enum RooflineChart {
             }
             if points.contains(where: { $0.roofs < 0 || $0.roofs >= drawn.count }) { entries.append(("#999999", "machines whose roofs are not drawn")) }
         }
-        Legend.draw(entries.prefix(12).map { $0 }, into: &svg, x: 80, y: 470)
+        Legend.draw(entries.prefix(12).map { $0 }, into: &svg, x: 110, y: 470)
         var notes = ["Each point is a fused group (a GPU kernel, a spatial array's group of Einsums): its matrix FLOPs over its DRAM bytes, and over its time."]
         if single, let m = drawn.first {
             notes.append("Roofs of \(m.hardware): peak \(ChartNumber.si(m.peak, "FLOP/s")) and " +
