@@ -65,7 +65,7 @@ public enum BreakdownChart {
         for (i, bar) in bars.enumerated() {
             let by = top + Double(i) * (barHeight + gap) + gap / 2
             svg.beginGroup(["class": "bar", "data-row": .number(Double(bar.row))])
-            svg.text(String(bar.label.prefix(48)) + (bar.label.count > 48 ? "…" : ""),
+            svg.text(String(bar.label.prefix(52)) + (bar.label.count > 52 ? "…" : ""),
                      ["class": "bar-label", "x": .number(labelWidth - 8), "y": .number(by + 12), "text-anchor": "end", "fill": "#222222", "font-size": 11])
             var at = 0.0
             for part in bar.parts where part.value > 0 {

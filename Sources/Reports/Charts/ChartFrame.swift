@@ -51,11 +51,12 @@ public struct ChartFrame: Sendable {
     }
 }
 
-/// Category colors (colour-blind-friendly Tableau 10), assigned by a key's index in a sorted list.
+/// Category colors (Tableau 10, then 10 lighter ones), assigned by a key's index in a sorted list.
 public enum Palette {
-    public static let colors = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"]
+    public static let colors = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+                                "#a0cbe8", "#ffbe7d", "#8cd17d", "#b6992d", "#499894", "#86bcb6", "#d37295", "#fabfd2", "#79706e", "#d4a6c8"]
 
-    /// The color of the `index`-th key (cycling past ten).
+    /// The color of the `index`-th key (cycling past twenty).
     public static func color(_ index: Int) -> String { colors[((index % colors.count) + colors.count) % colors.count] }
 
     /// A blue (above 1) / white (1) / red (below 1) ramp for ratios, saturating at `limit`× either way.

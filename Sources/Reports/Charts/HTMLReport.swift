@@ -16,6 +16,8 @@ public struct HTMLReport: Sendable {
 
     /// At most this many results in the table.
     public static let maximumTableRows = 200
+    /// Tables of at most this many results start unfolded.
+    public static let unfoldedTableRows = 20
 
     static let style = """
     body { font-family: sans-serif; margin: 24px; color: #222; background: #fafafa; max-width: 1000px; }
@@ -29,6 +31,7 @@ public struct HTMLReport: Sendable {
     table { border-collapse: collapse; font-size: 12px; }
     th, td { border-bottom: 1px solid #e5e5e5; padding: 3px 8px; text-align: left; }
     td.n { text-align: right; font-variant-numeric: tabular-nums; }
+    summary { font-size: 13px; cursor: pointer; margin-bottom: 6px; }
     """
 
     /// The HTML text (the same bytes for the same input).
@@ -53,6 +56,9 @@ public struct HTMLReport: Sendable {
         }
         out.append("<section class=\"results\" id=\"section-results\">")
         out.append("<h2>Results</h2>")
+        // Long tables start folded (no script: <details>).
+        out.append(rows.count <= Self.unfoldedTableRows ? "<details open=\"open\">" : "<details>")
+        out.append("<summary>\(rows.count) result\(rows.count == 1 ? "" : "s")</summary>")
         out.append("<table>")
         out.append("<tr><th>#</th><th>result</th><th>latency</th><th>energy</th><th>TFLOP/s</th><th>DRAM bytes</th></tr>")
         for (i, r) in rows.prefix(Self.maximumTableRows).enumerated() {
@@ -65,6 +71,7 @@ public struct HTMLReport: Sendable {
         if rows.count > Self.maximumTableRows {
             out.append("<p class=\"note\">\(rows.count - Self.maximumTableRows) more results are not listed.</p>")
         }
+        out.append("</details>")
         out.append("</section>")
         out.append("</body>")
         out.append("</html>")
