@@ -77,6 +77,11 @@ import Testing
         #expect(r.status == 0, "\(r.error)")
         let html = try Self.parse(dir + "/report.html")
         #expect(html.name == "html")
+        // Self-contained: no scripts, nothing to fetch (the only URLs are the XML namespaces).
+        let text = try String(contentsOfFile: dir + "/report.html", encoding: .utf8)
+        let urls = text.replacingOccurrences(of: "xmlns=\"http://www.w3.org/1999/xhtml\"", with: "")
+            .replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "")
+        for banned in ["<script", "src=", "href=", "url(", "@import", "http:", "https:"] { #expect(!urls.contains(banned), "\(banned)") }
         // Every chart applies to a two-parameter sweep: none is omitted, each is an inline SVG and a file.
         #expect(Self.all(html, "section", class: "omitted").isEmpty)
         for id in ["roofline", "latency-by-einsum", "latency-by-unit", "energy", "traffic", "heatmap-1", "pareto"] {
@@ -254,5 +259,23 @@ import Testing
         let text = doc.rendered()
         #expect(text.contains("<title>a&lt;b &amp; &quot;c&quot;</title>"))
         #expect(text.contains("<text class=\"a&quot;b\">x &lt; y &amp; &apos;z&apos;</text>"))
+    }
+}
+
+extension ReportChartTests {
+    /// Extreme but valid numbers draw without trapping (no Int conversion of an infinity).
+    @Test func extremeValuesDoNotTrap() throws {
+        let dir = try Self.temporaryDirectory()
+        let text = """
+        {"results": [
+         {"hardware": "h", "variant": "dense", "kernel": "k", "latency_s": 1e308, "energy_j": 1e-320, "flops": 1e308, "dram_bytes": 5e-324,
+          "peak_flops_per_s": 1e308, "bandwidth_bytes_per_s": {"hbm": 1e-300}, "kernels": [{"name": "g", "seconds": 1e-300, "dram_bytes": 1e300, "flops": 1e308}]},
+         {"hardware": "h", "variant": "dense", "kernel": "k", "latency_s": 0, "energy_j": 0, "flops": 0, "dram_bytes": 0, "point": 0, "sweep": {"a": 1, "b": 2}},
+         {"hardware": "h", "variant": "dense", "kernel": "k", "latency_s": 2, "energy_j": 3, "flops": 4, "dram_bytes": 5, "point": 1, "sweep": {"a": 2, "b": 2}}
+        ]}
+        """
+        try text.write(toFile: dir + "/x.json", atomically: true, encoding: .utf8)
+        #expect(CLI.run(["report", dir + "/x.json", "--html", dir + "/x.html"]).status == 0)
+        _ = try Self.parse(dir + "/x.html")
     }
 }

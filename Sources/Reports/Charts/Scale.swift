@@ -18,7 +18,8 @@ public struct Scale: Sendable, Hashable {
     /// A scale over `values` with a nice domain: powers of ten for `.log` (non-positive values
     /// ignored), 1-2-5 steps for `.linear` (starting at 0 when all values are positive and `fromZero`).
     public static func nice(_ kind: Kind, values: [Double], start: Double, end: Double, fromZero: Bool = false) -> Scale {
-        let finite = values.filter { $0.isFinite && (kind == .linear || $0 > 0) }
+        // Values beyond ±1e300 (and log values below 1e-300) are left out: their nice ends would overflow.
+        let finite = values.filter { $0.isFinite && abs($0) < 1e300 && (kind == .linear || $0 > 1e-300) }
         guard var lo = finite.min(), var hi = finite.max() else {
             return Scale(kind: kind, domain: kind == .log ? 1...10 : 0...1, start: start, end: end)
         }
@@ -68,6 +69,7 @@ public struct Scale: Sendable, Hashable {
     public var ticks: [Double] {
         switch kind {
         case .log:
+            guard domain.lowerBound > 0, domain.upperBound.isFinite else { return [] }
             let first = Int(log10(domain.lowerBound).rounded()), last = Int(log10(domain.upperBound).rounded())
             guard last > first else { return [domain.lowerBound] }
             let stride = last - first > 12 ? 3 : last - first > 7 ? 2 : 1
