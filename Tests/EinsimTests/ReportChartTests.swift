@@ -279,3 +279,20 @@ extension ReportChartTests {
         _ = try Self.parse(dir + "/x.html")
     }
 }
+
+extension ReportChartTests {
+    /// A sweep's CSV file: the totals draw the Pareto scatter and the heatmap; the breakdowns say why they are missing.
+    @Test func csvSweepDrawsTotalsAndSaysWhatIsMissing() throws {
+        let dir = try Self.temporaryDirectory()
+        let (status, _) = CLI.run(["sweep", "--model", "llama-3-8b", "--phase", "decode", "--seq", "8192", "--kernel", "fa2",
+                                   "--sweep", "hbm.bandwidth=1TB/s,2TB/s,4TB/s", "--sweep", "batch=1,16", "--format", "csv", "--output", dir + "/s.csv"])
+        try #require(status == 0)
+        #expect(CLI.run(["report", dir + "/s.csv", "--html", dir + "/s.html"]).status == 0)
+        let html = try Self.parse(dir + "/s.html")
+        #expect(Self.all(try #require(Self.svg(html, "pareto")), "circle", class: "point").count == 6)
+        #expect(Self.all(try #require(Self.svg(html, "heatmap-1")), "rect", class: "cell").count == 6)
+        let omitted = Self.all(html, "section", class: "omitted").map { $0.attributes["id"] ?? "" }
+        #expect(omitted == ["section-latency-by-einsum", "section-latency-by-unit", "section-energy", "section-traffic"])
+        #expect(Self.all(html, "section", class: "omitted").allSatisfy { (Self.all($0, "p").first?.text ?? "").contains("CSV carries totals only") })
+    }
+}

@@ -119,7 +119,7 @@ public enum BreakdownChart {
                 charts.append(ReportChart(name: "latency-by-group", heading: "Latency by fused group (kernel)", svg: svg,
                                           note: suffix("No result has per-Einsum times (GPU kernels fuse the Einsums), so the bars split the latency by kernel.")))
             } else {
-                charts.append(.omitted("latency-by-einsum", "Latency by Einsum", because: "Omitted: no result has per-Einsum or per-kernel times."))
+                charts.append(.omitted("latency-by-einsum", "Latency by Einsum", because: "Omitted: no result has per-Einsum or per-kernel times (CSV carries totals only: write --format json or jsonl)."))
             }
         }
         let unitBars = selected.map { i -> Bar in
@@ -131,7 +131,7 @@ public enum BreakdownChart {
             charts.append(ReportChart(name: "latency-by-unit", heading: "Time by unit and memory level", svg: svg,
                                       note: suffix("Busy time of each unit (its Einsums summed), or for GPU kernels the time each resource alone would take; they overlap, so the black mark is the latency.")))
         } else {
-            charts.append(.omitted("latency-by-unit", "Time by unit and memory level", because: "Omitted: no result has per-unit or per-resource times."))
+            charts.append(.omitted("latency-by-unit", "Time by unit and memory level", because: "Omitted: no result has per-unit or per-resource times (CSV carries totals only: write --format json or jsonl)."))
         }
         let energyBars = selected.map { i -> Bar in
             let r = rows[i]
@@ -141,13 +141,13 @@ public enum BreakdownChart {
             charts.append(ReportChart(name: "energy", heading: "Energy by unit and memory level", svg: svg,
                                       note: suffix("Static energy (idle power × latency) and each unit's and memory level's dynamic energy as the engine breaks it down; the black mark is the result's energy.")))
         } else {
-            charts.append(.omitted("energy", "Energy by unit and memory level", because: "Omitted: no result has an energy breakdown."))
+            charts.append(.omitted("energy", "Energy by unit and memory level", because: "Omitted: no result has an energy breakdown (CSV carries totals only: write --format json or jsonl)."))
         }
         let bytesBars = selected.map { i in Bar(row: i, label: labels[i], parts: rows[i].bytesPerLevel, marker: nil) }
         if let svg = svg(name: "traffic", title: "Traffic by memory level", bars: bytesBars, unit: "bytes moved (B)") {
             charts.append(ReportChart(name: "traffic", heading: "Traffic by memory level", svg: svg, note: suffix("Bytes moved at each storage level.")))
         } else {
-            charts.append(.omitted("traffic", "Traffic by memory level", because: "Omitted: no result has bytes per memory level."))
+            charts.append(.omitted("traffic", "Traffic by memory level", because: "Omitted: no result has bytes per memory level (CSV carries totals only: write --format json or jsonl)."))
         }
         return charts
     }

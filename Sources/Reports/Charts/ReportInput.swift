@@ -77,10 +77,12 @@ public enum ReportInput {
             throw SimpleInputError("the file is empty", at: SourceLocation(file: file, line: 1, column: 1),
                                    suggestion: "give the output of einsim simulate|compare|sweep --format json (or sweep --format jsonl)")
         }
+        let firstLine = trimmed.prefix { $0 != "\n" }
+        if first != "{", first != "[", trimmed.hasPrefix("# einsim-sweep") || (firstLine.contains("hardware,") && firstLine.contains("latency_s")) {
+            return try ReportCSV.rows(text, file: file)
+        }
         guard first == "{" || first == "[" else {
-            let what = trimmed.hasPrefix("# einsim-sweep") || trimmed.hasPrefix("point,") || trimmed.hasPrefix("hardware,")
-                ? "CSV has no breakdowns to chart" : "not JSON"
-            throw SimpleInputError("\(what) (a report reads JSON or JSONL results)", at: SourceLocation(file: file, line: 1, column: 1),
+            throw SimpleInputError("not JSON (a report reads JSON or JSONL results, or einsim's CSV)", at: SourceLocation(file: file, line: 1, column: 1),
                                    suggestion: "write the results with --format json (simulate, compare, sweep) or --format jsonl (sweep)")
         }
         var objects: [LocatedJSON] = []
