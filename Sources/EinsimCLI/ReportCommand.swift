@@ -8,10 +8,10 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Charts of results: roofline, latency and energy breakdowns, speedup heatmaps, latency-energy Pareto front.",
-        discussion: "RESULTS: the output of einsim simulate|compare|sweep --format json, or einsim sweep --format jsonl (and --output files).")
-    @Argument(help: "Result files (json or jsonl).") var results: [String] = []
-    @Option(help: "Write the report as one self-contained HTML file.") var html: String?
-    @Option(help: "Write each chart as an SVG file into DIR (created if missing).") var svg: String?
+        discussion: "RESULTS: the output of einsim simulate|compare|sweep --format json, einsim sweep --format jsonl, or their --output files (CSV gives totals only). A chart that does not apply is replaced by a sentence saying why.")
+    @Argument(help: "Result files (json, jsonl or csv).") var results: [String] = []
+    @Option(help: ArgumentHelp("Write the report as one self-contained HTML file.", valueName: "FILE.html")) var html: String?
+    @Option(help: ArgumentHelp("Write each chart as an SVG file into DIR (created if missing).", valueName: "DIR")) var svg: String?
     @Option(help: "The report's title.") var title: String = "einsim report"
 
     func run() throws {

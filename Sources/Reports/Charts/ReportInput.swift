@@ -24,26 +24,33 @@ public struct ReportRow: Sendable, Hashable {
         public var text: String
     }
 
+    /// Where the row was read (file and 1-based line of its object or CSV row).
     public var file: String
     public var line: Int
+    /// The contract's `hardware`, `variant`, `kernel` and (studies) `configuration`.
     public var hardware: String
     public var variant: String
     public var kernel: String
     public var configuration: String?
+    /// Seconds, joules (board energy), useful FLOPs and DRAM bytes of the whole result.
     public var latency: Double
     public var energy: Double
     public var flops: Double
     public var dramBytes: Double
+    /// Idle power × latency, joules (0 when not given).
     public var staticEnergy: Double
+    /// The fused groups (JSON `kernels`).
     public var groups: [Group]
     /// Seconds per Einsum, with the unit each ran on (empty where the engine fused them into kernels).
     public var einsums: [EinsumPart]
     /// Dynamic energy per unit and memory level (the profile's names), in the file's order.
     public var energyParts: [Part]
+    /// Bytes moved at each storage level.
     public var bytesPerLevel: [Part]
     /// Seconds each resource (unit, memory level, launch) alone would take.
     public var resourceSeconds: [Part]
     public var peakFLOPS: Double
+    /// The machine's peak matrix FLOP/s (0 when not given) and each storage level's bandwidth.
     public var bandwidths: [Part]
     /// The sweep point (nil outside sweeps) and the swept values.
     public var point: Int?
