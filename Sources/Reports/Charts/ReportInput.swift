@@ -49,8 +49,8 @@ public struct ReportRow: Sendable, Hashable {
     public var bytesPerLevel: [Part]
     /// Seconds each resource (unit, memory level, launch) alone would take.
     public var resourceSeconds: [Part]
-    public var peakFLOPS: Double
     /// The machine's peak matrix FLOP/s (0 when not given) and each storage level's bandwidth.
+    public var peakFLOPS: Double
     public var bandwidths: [Part]
     /// The sweep point (nil outside sweeps) and the swept values.
     public var point: Int?
