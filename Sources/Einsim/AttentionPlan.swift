@@ -35,11 +35,7 @@ public enum AttentionPlanner {
             return try softmax(shape: shape, precision: variant.precision, algorithm: algorithm, preset: preset, objective: objective,
                                machine: machine, predictor: variant.predictor)
         case let .mixtureOfHeads(active):
-            let kvShared = shape.kvHeads != shape.heads
-            var heads = max(1, Int((active * Double(shape.heads)).rounded(.up)))
-            var kvHeads = kvShared ? shape.kvHeads : heads
-            if kvShared { heads = max(kvHeads, Int((Double(heads) / Double(kvHeads)).rounded(.up)) * kvHeads) } else { kvHeads = heads }
-            shape.heads = heads; shape.kvHeads = kvHeads
+            shape = shape.routedToHeads(active: active)
             return try softmax(shape: shape, precision: variant.precision, algorithm: algorithm, preset: preset, objective: objective, machine: machine)
         case let .linear(block):
             let work: PassWork

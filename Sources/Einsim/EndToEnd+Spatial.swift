@@ -13,7 +13,7 @@ extension EndToEnd {
     /// modeled on these targets and are named in the result's text.
     public static func simulateOnTarget(model: ModelPreset, phase: Phase, seq: Int, batch: Int, steps: Int = 1,
                                         mapping: String, algorithm: String = "1pass", profile: HardwareProfile,
-                                        search: SpatialSearch.Options = .init()) throws -> EndToEndResult {
+                                        search: SpatialSearch.Options = .init(), variant: VariantSpec? = nil) throws -> EndToEndResult {
         let machine = try Machine(profile: profile, precision: .fp16)
         let operations = TransformerBlock.operations(model: model, phase: phase, seq: seq, batch: batch, options: BlockOptions())
         let clock = machine.clockHz
@@ -67,7 +67,10 @@ extension EndToEnd {
                 flops += 2 * macs
                 roofline += max(2 * macs / max(machine.peak(.matrixMAC) * 2, 1e-300), (dm * dk + dk * dn + dm * dn) * bytes / main.bandwidth)
             case let .selfAttention(shape), let .crossAttention(shape):
-                let r = try Experiment.simulateOnTarget(shape: shape, algorithm: algorithm, profile: profile, mapping: mapping, search: search)
+                // The attention under the variant (its mask, predictor, algebra and precisions),
+                // mapped like the dense call.
+                let r = try variant.map { try Experiment.simulateVariantOnTarget($0, shape: shape, algorithm: algorithm, profile: profile, mapping: mapping, search: search) }
+                    ?? Experiment.simulateOnTarget(shape: shape, algorithm: algorithm, profile: profile, mapping: mapping, search: search)
                 add("\(op.name): \(r.kernel)", r.latencySeconds, r.dynamicJoules, r.dramBytes, attention: true)
                 for (k, v) in r.energyByComponent { components[k, default: 0] += v }
                 flops += r.flops; roofline += r.rooflineSeconds

@@ -44,7 +44,8 @@ extension Experiment {
     /// refused.
     public static func simulateOnTarget(shape: AttentionShape, algorithm: String = "1pass", profile: HardwareProfile,
                                         mapping: String = "auto", search: SpatialSearch.Options = .init(),
-                                        kvCacheBytesPerElement: Double? = nil) throws -> SimulationResult {
+                                        kvCacheBytesPerElement: Double? = nil,
+                                        operandPrecision: (qk: Precision, pv: Precision)? = nil) throws -> SimulationResult {
         let sparsity = try spatialSparsity(shape, profile: profile)
         let preset: SpatialPreset?
         if mapping == "auto" {
@@ -64,6 +65,7 @@ extension Experiment {
                 throw SimulationError.unsupported("'\(profile.name)' has no unit with vector multiply and add to dequantize a quantized KV cache")
             }
         }
+        if let operands = operandPrecision { try problem.setOperandPrecisions(qk: operands.qk, pv: operands.pv) }
         if let preset, let why = preset.refusal(problem) {
             throw SimulationError.unsupported("mapping '\(preset.rawValue)' cannot run on '\(profile.name)': \(why); use --mapping auto")
         }
@@ -71,6 +73,10 @@ extension Experiment {
         let outcome = try SpatialSearch.best(space, name: mapping, options: search)
         var result = try Experiment.evaluate(.spatial(problem: problem, plan: outcome.plan))
         result.kernel = mapping
+        if let operands = operandPrecision {
+            result.loopNest = "operands: Q·K at \(operands.qk.rawValue) on the \(problem.executionPath(for: operands.qk).rawValue) matrix path, "
+                + "P·V at \(operands.pv.rawValue) on the \(problem.executionPath(for: operands.pv).rawValue) path\n" + result.loopNest
+        }
         result.mapper = MapperStatistics(evaluated: outcome.evaluated, pruned: outcome.pruned, infeasible: outcome.infeasible,
                                          seconds: outcome.seconds, mapspaceSize: outcome.mapspaceSize, stoppedEarly: outcome.stoppedEarly)
         let infeasible = outcome.infeasible.sorted { $0.key < $1.key }.map { "\(Int($0.value)) overflow \($0.key)" }
@@ -108,70 +114,5 @@ extension Experiment {
             }
         }
         return SpatialSparsity(density: density, block: block, window: window, causal: shape.causal, queries: shape.qLen, keys: shape.kvLen)
-    }
-
-    /// A variant on a spatial, NPU or PIM target: its mask through the spatial mapper, then its
-    /// predictor cascade's passes (if any) before the attention, each pass on the machine's units
-    /// (every operation class on the fastest unit that runs it, units in parallel) and its DRAM
-    /// traffic, whichever is longer, plus the launch.
-    public static func simulateVariantOnTarget(_ spec: VariantSpec, shape base: AttentionShape, algorithm: String = "1pass",
-                                               profile: HardwareProfile, mapping: String = "auto",
-                                               search: SpatialSearch.Options = .init()) throws -> SimulationResult {
-        // A quantized KV cache is modeled (smaller K/V, dequantized on arrival); other algebra and
-        // operand-precision changes are not yet.
-        let onlyCacheQuantized = spec.algebra == .softmax && !spec.precision.quantizesOperands && spec.precision.quantizesCache
-        // MLA: decode attends over the latent cache (one KV head of latent + rope dims, the
-        // up-projections absorbed); prefill is attention on the up-projected heads.
-        if case let .latent(latent, rope) = spec.algebra, spec.precision == AttentionPrecision() {
-            var shape = base
-            if base.isDecode { shape.kvHeads = 1; shape.headDim = latent + rope; shape.valueDim = latent }
-            var result = try simulateOnTarget(shape: shape, algorithm: algorithm, profile: profile, mapping: mapping, search: search)
-            result.loopNest = (base.isDecode ? "MLA decode: one latent KV head of \(latent + rope) dims (values \(latent)), queries of every head packed onto it\n" : "") + result.loopNest
-            return result
-        }
-        guard !spec.changesAlgebraOrPrecision || onlyCacheQuantized else {
-            throw SimulationError.unsupported("variant '\(spec.text)' on '\(profile.name)' (\(profile.kind.rawValue)): changed algebras and operand precisions are not modeled on spatial targets yet (kv-cache quantization is); run it on a GPU profile")
-        }
-        var shape = base
-        shape.mask = spec.mask
-        var result = try simulateOnTarget(shape: shape, algorithm: algorithm, profile: profile, mapping: mapping, search: search,
-                                          kvCacheBytesPerElement: onlyCacheQuantized ? spec.precision.kvCacheBytesPerElement : nil)
-        guard let name = spec.predictor else { return result }
-        var block = 128
-        var pattern: SparsePattern?
-        if case let .pattern(p) = spec.mask { pattern = p; block = p.block }
-        if case let .blockSparse(_, b, _) = spec.mask { block = b }
-        let passes = try PredictorResolver.passes(name, shape: shape, block: block, pattern: pattern)
-        let machine = try Machine(profile: profile, precision: .fp16)
-        var predictorSeconds = 0.0, predictorJoules = 0.0, predictorFlops = 0.0, predictorBytes = 0.0
-        var kernels: [SimulationResult.KernelBreakdown] = []
-        for pass in passes {
-            var busy = [Double](repeating: 0, count: machine.units.count)
-            var joules = 0.0
-            for c in CostClass.allCases where pass.operations[c] > 0 {
-                guard let u = machine.units.indices.filter({ (machine.units[$0].rate[c] ?? 0) > 0 })
-                        .max(by: { machine.units[$0].throughput(c, clockHz: machine.clockHz) < machine.units[$1].throughput(c, clockHz: machine.clockHz) }) else {
-                    throw SimulationError.unsupported("predictor '\(name)' needs \(c.rawValue) operations, which no unit of '\(profile.name)' runs")
-                }
-                busy[u] += pass.operations[c] / machine.units[u].throughput(c, clockHz: machine.clockHz)
-                joules += pass.operations[c] * (machine.units[u].energy[c] ?? 0)
-            }
-            joules += pass.dramBytes * machine.mainMemory.readJoulesPerByte
-            let seconds = max(busy.max() ?? 0, pass.dramBytes / machine.mainMemory.bandwidth) + machine.launchOverheadSeconds
-            kernels.append(.init(name: RooflineEngine.predictorKernelPrefix + pass.name, seconds: seconds, dynamicJoules: joules, dramBytes: pass.dramBytes))
-            predictorSeconds += seconds; predictorJoules += joules
-            predictorFlops += 2 * pass.operations[.matrixMAC]; predictorBytes += pass.dramBytes
-        }
-        let idle = machine.idleWatts * predictorSeconds
-        result.kernels = kernels + result.kernels
-        result.latencySeconds += predictorSeconds
-        result.dynamicJoules += predictorJoules
-        result.staticJoules += idle
-        result.energyJoules += predictorJoules + idle
-        result.flops += predictorFlops
-        result.dramBytes += predictorBytes
-        result.averagePowerWatts = result.latencySeconds > 0 ? result.energyJoules / result.latencySeconds : 0
-        result.loopNest = (passes.map { "predictor pass \($0.name): before the attention, through DRAM" } + [result.loopNest]).joined(separator: "\n")
-        return result
     }
 }

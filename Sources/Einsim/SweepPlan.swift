@@ -319,9 +319,6 @@ public final class AttentionSweep: Sendable {
                 for spec in specs {
                     var shape = baseShape
                     shape.mask = spec.mask
-                    if spec.predictor != nil, base.engine == .cycle {
-                        throw SimulationError.unsupported("the cycle engine does not schedule predictor passes yet (variant '\(spec.text)'); use --engine roofline")
-                    }
                     let result = try Experiment.simulateVariantOnTarget(spec, shape: baseShape, algorithm: base.algorithm, profile: profile,
                                                                         mapping: mapping ?? "auto", search: search)
                     records.append(ResultRecord(result: result, variant: spec.text, model: model, phase: phase, scope: "attention", shape: shape))

@@ -41,12 +41,9 @@ extension WorkloadOptions {
             try checkMapping(for: profile)
             guard profile.kind == .gpu else {
                 for spec in specs {
-                    guard spec.text == "dense" else {
-                        throw SimulationError.unsupported("variant '\(spec.text)' on '\(profile.name)' (\(profile.kind.rawValue)) is not modeled yet; run it on a GPU profile")
-                    }
                     let e2e = try EndToEnd.simulateOnTarget(model: preset, phase: phase, seq: seqLength, batch: batchSize, steps: stepCount,
                                                             mapping: mappingName ?? "auto", algorithm: algorithm ?? "1pass", profile: profile,
-                                                            search: searchOptions)
+                                                            search: searchOptions, variant: spec.text == "dense" ? nil : spec)
                     var record = ResultRecord(result: e2e.result, variant: spec.text, model: preset.name, phase: phase.rawValue,
                                               scope: Scope.endToEnd.rawValue, shape: e2e.attentionShape)
                     record.attentionShare = e2e.attentionShare

@@ -260,9 +260,6 @@ struct WorkloadOptions: ParsableArguments {
                 for spec in specs {
                     var shape = base
                     shape.mask = spec.mask
-                    if spec.predictor != nil, Experiment.engine == .cycle {
-                        throw SimulationError.unsupported("the cycle engine does not schedule predictor passes yet (variant '\(spec.text)'); use --engine roofline")
-                    }
                     let result = try Experiment.simulateVariantOnTarget(spec, shape: base, algorithm: algorithm ?? "1pass", profile: profile,
                                                                         mapping: mappingName ?? "auto", search: searchOptions)
                     records.append(ResultRecord(result: result, variant: spec.text, model: model, phase: phase, scope: "attention", shape: shape))

@@ -20,6 +20,29 @@ public enum FusedCascade {
     /// every output tensor except fp32 ones.
     public static func work(_ file: String, name: String, sizes: [String: Int], maskDensity: Double? = nil,
                      outputPrecision: Precision? = nil, inputPrecision: Precision? = nil) throws -> PassWork {
+        let bound = try self.bound(file, sizes: sizes, maskDensity: maskDensity, outputPrecision: outputPrecision, inputPrecision: inputPrecision)
+        var ops = bound.totalOperationCounts
+        ops += bound.initializationCounts()
+        let io = bound.cascade.tensors.filter { $0.role == .input || $0.role == .output }
+        let bytes = io.reduce(0.0) { $0 + bound.bytes(of: $1.name) }
+        return PassWork(name: name, operations: ops, dramBytes: bytes)
+    }
+
+    /// The same cascade as one fused pass for a spatial target, Einsum by Einsum
+    /// (``SpatialPassMapper`` lays it onto the units).
+    public static func spatialPass(_ file: String, name: String, sizes: [String: Int], maskDensity: Double? = nil,
+                                   outputPrecision: Precision? = nil, inputPrecision: Precision? = nil) throws -> SpatialPass {
+        let bound = try self.bound(file, sizes: sizes, maskDensity: maskDensity, outputPrecision: outputPrecision, inputPrecision: inputPrecision)
+        guard var pass = bound.spatialPasses(fused: true).first else {
+            throw SimulationError.unsupported("cascade '\(file)' has no Einsums")
+        }
+        pass.name = name
+        return pass
+    }
+
+    /// `file` bound to `sizes`, with the mask density and tensor precisions replaced.
+    public static func bound(_ file: String, sizes: [String: Int], maskDensity: Double? = nil,
+                             outputPrecision: Precision? = nil, inputPrecision: Precision? = nil) throws -> BoundCascade {
         var cascade = try load(file)
         if let density = maskDensity {
             for i in cascade.einsums.indices where cascade.einsums[i].sparsity?.kind == .mask {
@@ -35,11 +58,6 @@ public enum FusedCascade {
             if case .partition = rank.shape { return false }
             return true
         }
-        let bound = try cascade.bind(binding)
-        var ops = bound.totalOperationCounts
-        ops += bound.initializationCounts()
-        let io = cascade.tensors.filter { $0.role == .input || $0.role == .output }
-        let bytes = io.reduce(0.0) { $0 + bound.bytes(of: $1.name) }
-        return PassWork(name: name, operations: ops, dramBytes: bytes)
+        return try cascade.bind(binding)
     }
 }

@@ -61,6 +61,18 @@ public enum PredictorResolver {
         return try cascade.bind(sizes).passKernels(namePrefix: "\(name) ")
     }
 
+    /// The predictor's passes for a spatial target, Einsum by Einsum (tensors crossing a pass
+    /// boundary through DRAM), for ``SpatialPassMapper``.
+    public static func spatialPasses(_ name: String, shape: AttentionShape, block: Int, pattern: SparsePattern? = nil) throws -> [SpatialPass] {
+        let cascade = try self.cascade(name)
+        let sizes = binding(name, shape: shape, block: block, pattern: pattern).filter { key, _ in
+            guard let rank = cascade.rank(named: key) else { return false }
+            if case .partition = rank.shape { return false }
+            return true
+        }
+        return try cascade.bind(sizes).spatialPasses(namePrefix: "\(name) ")
+    }
+
     /// Total operation counts of predictor `name` on `shape` (every pass).
     public static func operationCounts(_ name: String, shape: AttentionShape, block: Int, pattern: SparsePattern? = nil) throws -> OperationCounts {
         try passes(name, shape: shape, block: block, pattern: pattern).reduce(OperationCounts()) { $0 + $1.operations }

@@ -78,6 +78,67 @@ public struct SpatialProblem: Sendable {
     /// set by ``quantizeKVCache(bytesPerElement:)``.
     public private(set) var kvCacheBytesPerElement: Double?
 
+    /// Matrix-operand precision per Einsum where it differs from the machine's (``setOperandPrecisions``),
+    /// and the machine resolved at that precision (its units' matrix rates and energies).
+    public private(set) var matrixPrecision: [Precision?] = []
+    public private(set) var matrixMachines: [Precision: Machine] = [:]
+
+    /// Runs the score Einsums (those reading the queries) with `qk` operands and the other
+    /// matrix Einsums that read a key-indexed input (the values) with `pv` operands; Q and K are
+    /// stored at `qk`'s width and V at `pv`'s. Each runs on the narrowest matrix path every
+    /// matrix unit of the profile states (`<throughput precision=…>`) that holds the format
+    /// exactly (``executionPath(for:)``); a 16-bit format is the machine's own path.
+    public mutating func setOperandPrecisions(qk: Precision, pv: Precision) throws {
+        func resolved(_ p: Precision) throws -> Precision? {
+            let path = executionPath(for: p)
+            if path == machine.precision { return nil }
+            if matrixMachines[path] == nil { matrixMachines[path] = try Machine(profile: machine.profile, precision: path) }
+            return path
+        }
+        let qkOverride = try resolved(qk), pvOverride = try resolved(pv)
+        matrixPrecision = [Precision?](repeating: nil, count: einsums.count)
+        var width: [Int: Double] = [:]
+        for (i, e) in einsums.enumerated() where e.classes.contains(.matrixMAC) {
+            let inputs = e.inputs.map(\.tensor).filter { tensors[$0].role == .input }
+            if inputs.contains(where: { tensors[$0].byQuery }) {
+                matrixPrecision[i] = qkOverride
+                for t in inputs { width[t] = qk.bytes }
+            } else if inputs.contains(where: { tensors[$0].byKey }) {
+                matrixPrecision[i] = pvOverride
+                for t in inputs where width[t] == nil { width[t] = pv.bytes }
+            }
+        }
+        for (t, bytes) in width where tensors[t].elementBytes != bytes {
+            let scale = bytes / max(tensors[t].elementBytes, 1e-12)
+            tensors[t].elementBytes = bytes
+            tensors[t].bytes = tensors[t].bytes.map { $0 * scale }
+        }
+    }
+
+    /// The matrix path operands of `p` run on: `p` itself where every matrix unit states it, else
+    /// the narrowest stated format that holds `p` exactly (fp8 on fp16/bf16, int4 on int8, ints on
+    /// fp16), else the machine's precision.
+    public func executionPath(for p: Precision) -> Precision {
+        let sixteen: Set<Precision> = [.fp16, .bf16]
+        if p == machine.precision || (sixteen.contains(p) && sixteen.contains(machine.precision)) { return machine.precision }
+        let holders: [Precision]
+        switch p {
+        case .int2: holders = [.int2, .int4, .int8, .fp16, .bf16]
+        case .int4: holders = [.int4, .int8, .fp16, .bf16]
+        case .int8: holders = [.int8, .fp16, .bf16]
+        case .fp8: holders = [.fp8, .fp16, .bf16]
+        default: holders = [p]
+        }
+        let matrixUnits = machine.profile.computeUnits.filter { $0.operations.contains(.matrixMAC) }
+        return holders.first { h in !matrixUnits.isEmpty && matrixUnits.allSatisfy { u in u.throughput.contains { $0.precision == h } } }
+            ?? machine.precision
+    }
+
+    /// The machine whose units give Einsum `i`'s matrix rate and energy.
+    public func matrixMachine(_ i: Int) -> Machine {
+        matrixPrecision.indices.contains(i) ? matrixPrecision[i].flatMap { matrixMachines[$0] } ?? machine : machine
+    }
+
     /// Stores the key-indexed inputs (K and V) at `bytesPerElement` (a quantized KV cache with
     /// its scales): their bytes shrink, and every element read from DRAM is dequantized (a
     /// multiply by its scale and an add of its zero point) before the arrays use it.

@@ -50,6 +50,17 @@ public struct ChromeTrace: Sendable, Hashable {
         events.append(event)
     }
 
+    /// Adds `other`'s events, shifted by `offsetSeconds`, onto the same-named tracks.
+    public mutating func append(_ other: ChromeTrace, offsetSeconds: Double) {
+        for e in other.events where other.tracks.indices.contains(e.track) {
+            let t = other.tracks[e.track]
+            var shifted = e
+            shifted.track = track(process: t.process, thread: t.thread)
+            shifted.startSeconds += offsetSeconds
+            add(shifted)
+        }
+    }
+
     /// A trace of `schedule`: task i on track `trackOfTask(i)`, named by the problem's task names.
     public static func from(_ schedule: Schedule, problem: ScheduleProblem, secondsPerUnit: Double = 1,
                             track trackOfTask: (Int) -> Track) -> ChromeTrace {

@@ -77,19 +77,23 @@ public struct SpatialCostModel: Sendable {
         let clock = machine.clockHz
         var own: [Double] = [], lent: [Double] = [], lentTo: [Int] = [], energy: [Double] = []
         for kt in problem.keyTiles.indices {
-            for e in problem.einsums {
-                for (u, unit) in units.enumerated() {
+            for (i, e) in problem.einsums.enumerated() {
+                // Matrix MACs at the Einsum's operand precision (the unit's path for it).
+                let matrixUnits = problem.matrixMachine(i).units
+                for (u, base) in units.enumerated() {
                     var s = 0.0, l = 0.0, j = 0.0
                     var to = -1
                     for c in e.classes {
                         let n = e.counts[kt][c]
+                        let unit = c == .matrixMAC ? matrixUnits[u] : base
                         if (unit.rate[c] ?? 0) > 0 {
                             s += n / unit.throughput(c, clockHz: clock)
                             j += n * (unit.energy[c] ?? 0)
                         } else if let other = units.indices.filter({ $0 != u && (units[$0].rate[c] ?? 0) > 0 })
                                     .max(by: { units[$0].throughput(c, clockHz: clock) < units[$1].throughput(c, clockHz: clock) }) {
-                            l += n / units[other].throughput(c, clockHz: clock)
-                            j += n * (units[other].energy[c] ?? 0)
+                            let lender = c == .matrixMAC ? matrixUnits[other] : units[other]
+                            l += n / lender.throughput(c, clockHz: clock)
+                            j += n * (lender.energy[c] ?? 0)
                             to = other
                         } else {
                             s = .infinity

@@ -17,7 +17,8 @@ extension SpatialCostModel {
         let sparsity = problem.sparsity
         let flops = 2 * macs * sparsity.keptFraction
         let staticJ = idleWatts * latency
-        let peak = machine.peak(.matrixMAC) * 2
+        // The fastest matrix path any Einsum runs on (a narrower operand precision may be faster).
+        let peak = problem.matrixMachines.values.reduce(machine.peak(.matrixMAC)) { max($0, $1.peak(.matrixMAC)) } * 2
         let inBank = pimInBank.reduce(0, +)
         let keysNeeded = sparsity.keyTileFraction(rows: Double(problem.queries), keys: 1)
         let compulsory = problem.tensors.filter { $0.role != .intermediate }
