@@ -12,7 +12,7 @@ public struct EinsimCommand: ParsableCommand {
         commandName: "einsim",
         abstract: "Latency and energy of attention cascades on modeled GPUs, NPUs, spatial arrays and PIM.",
         version: "einsim \(EinsimVersion.current)",
-        subcommands: [SimulateCommand.self, CompareCommand.self, SweepCommand.self, MergeCommand.self, AccuracyCommand.self, MapCommand.self, PassesCommand.self, ValidateCommand.self, ListCommand.self]
+        subcommands: [SimulateCommand.self, CompareCommand.self, SweepCommand.self, MergeCommand.self, AccuracyCommand.self, MapCommand.self, PassesCommand.self, ValidateCommand.self, ListCommand.self, ReportCommand.self]
     )
     public init() {}
 

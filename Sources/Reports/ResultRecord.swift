@@ -58,10 +58,14 @@ public struct ResultRecord: Sendable {
             "resource_seconds": .object(r.resourceSeconds.mapValues(num)),
             "l2_bytes": num(r.l2Bytes), "shared_memory_bytes": num(r.sharedMemoryBytes),
             "kernels": .array(r.kernels.map { .object(["name": .string($0.name), "seconds": num($0.seconds),
-                                                       "dynamic_energy_j": num($0.dynamicJoules), "dram_bytes": num($0.dramBytes)]) }),
+                                                       "dynamic_energy_j": num($0.dynamicJoules), "dram_bytes": num($0.dramBytes),
+                                                       "flops": num($0.flops)]) }),
         ]
         object["bytes_per_level"] = .object(r.bytesPerLevel.mapValues(num))
         object["utilization"] = .object(r.utilization.mapValues(num))
+        // The machine's roofs, for `einsim report`'s roofline chart.
+        if r.peakFLOPS > 0 { object["peak_flops_per_s"] = num(r.peakFLOPS) }
+        if !r.bandwidths.isEmpty { object["bandwidth_bytes_per_s"] = .object(r.bandwidths.mapValues(num)) }
         object["einsums"] = .array(r.einsums.map { .object(["name": .string($0.name), "unit": .string($0.unit), "seconds": num($0.seconds),
                                                             "dynamic_energy_j": num($0.dynamicJoules), "utilization": num($0.utilization)]) })
         if let share = attentionShare { object["attention_share"] = num(share) }

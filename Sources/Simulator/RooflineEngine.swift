@@ -103,7 +103,7 @@ public struct RooflineEngine: Sendable {
             dram += k.dramBytes; l2 += k.l2Bytes; smem += k.sharedMemoryBytes
             executed += k.executed
             resourceTotals = resourceTotals + k.resources
-            breakdown.append(.init(name: k.name, seconds: t, dynamicJoules: e, dramBytes: k.dramBytes))
+            breakdown.append(.init(name: k.name, seconds: t, dynamicJoules: e, dramBytes: k.dramBytes, flops: 2 * k.executed[.matrixMAC]))
         }
         let r2 = 1.0
         let matrixEnergy = kernels.reduce(0) { $0 + $1.matrixEnergy }
@@ -135,6 +135,9 @@ public struct RooflineEngine: Sendable {
             resourceSeconds: resources, kernels: breakdown, bound: bound, rooflineSeconds: roofline, loopNest: loopNest)
         let lv = machine.levels
         result.bytesPerLevel = [lv.dram: dram, lv.l2: l2, lv.shared: smem]
+        result.peakFLOPS = machine.peakMatrixFLOPS
+        result.bandwidths = [lv.dram: machine.dramBandwidth, lv.l2: machine.l2Bandwidth,
+                             lv.shared: machine.sharedMemoryBytesPerCycle * Double(machine.processors) * machine.clockHz]
         // Busy fraction of each unit: its resource time (at the clock the power limit allowed) over the latency.
         if latency > 0 {
             let units = machine.profile.computeUnits

@@ -21,9 +21,11 @@ public struct SimulationResult: Sendable, Hashable {
         public var seconds: Double
         public var dynamicJoules: Double
         public var dramBytes: Double
+        /// Matrix FLOPs the group executes (2 per MAC; 0 when unknown), for its place on a roofline.
+        public var flops: Double
 
-        public init(name: String, seconds: Double, dynamicJoules: Double, dramBytes: Double) {
-            self.name = name; self.seconds = seconds; self.dynamicJoules = dynamicJoules; self.dramBytes = dramBytes
+        public init(name: String, seconds: Double, dynamicJoules: Double, dramBytes: Double, flops: Double = 0) {
+            self.name = name; self.seconds = seconds; self.dynamicJoules = dynamicJoules; self.dramBytes = dramBytes; self.flops = flops
         }
     }
 
@@ -59,6 +61,10 @@ public struct SimulationResult: Sendable, Hashable {
     public var utilization: [String: Double] = [:]
     /// Bytes moved at each storage level, keyed by the profile's level names.
     public var bytesPerLevel: [String: Double] = [:]
+    /// The machine's roofs: peak matrix FLOP/s (0 when not known) and the bandwidth (bytes/s) of
+    /// each storage level, keyed by the profile's level names, as the engine used them.
+    public var peakFLOPS: Double = 0
+    public var bandwidths: [String: Double] = [:]
     public init(hardware: String, kernel: String, engine: String, latencySeconds: Double, energyJoules: Double, flops: Double,
                 dramBytes: Double, l2Bytes: Double, sharedMemoryBytes: Double, clockRatio: Double, averagePowerWatts: Double,
                 staticJoules: Double, dynamicJoules: Double, energyByComponent: [String: Double], resourceSeconds: [String: Double],

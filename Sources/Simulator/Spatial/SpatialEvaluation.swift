@@ -39,7 +39,8 @@ extension SpatialCostModel {
         text += "\nutilization: " + units.map { "\($0.name) \(String(format: "%.1f", 100 * (utilization[$0.name] ?? 0)))%" }.joined(separator: ", ")
         let kernels = zip(plan.groups, c.groups).enumerated().map { g, pair in
             SimulationResult.KernelBreakdown(name: "group \(g + 1): " + pair.0.einsums.map { problem.einsums[$0].name }.joined(separator: ", "),
-                                             seconds: pair.1.seconds, dynamicJoules: pair.1.joules, dramBytes: pair.1.dramBytes)
+                                             seconds: pair.1.seconds, dynamicJoules: pair.1.joules, dramBytes: pair.1.dramBytes,
+                                             flops: 2 * pair.0.einsums.reduce(0.0) { $0 + problem.einsums[$1].counts[kt][.matrixMAC] } * sparsity.keptFraction)
         }
         var result = SimulationResult(
             hardware: machine.name, kernel: label, engine: engine, latencySeconds: latency,
@@ -51,6 +52,11 @@ extension SpatialCostModel {
         result.einsums = c.einsums.map { .init(name: $0.name, unit: $0.unit, seconds: $0.seconds, dynamicJoules: $0.joules, utilization: $0.utilization) }
         result.utilization = utilization
         result.bytesPerLevel = bytesPerLevel
+        result.peakFLOPS = peak
+        var bandwidths = [machine.mainMemory.name: mainBandwidth]
+        if let b = machine.onChipBuffer { bandwidths[b.name] = bufferBandwidth }
+        if inBank > 0 { bandwidths[machine.mainMemory.name + " (in-bank)"] = inBank }
+        result.bandwidths = bandwidths
         return result
     }
 }

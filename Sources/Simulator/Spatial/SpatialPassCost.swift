@@ -140,11 +140,15 @@ public struct SpatialPassCost: Sendable {
             flops: flops, dramBytes: costs.reduce(0) { $0 + $1.dramBytes }, l2Bytes: costs.reduce(0) { $0 + $1.bufferBytes },
             sharedMemoryBytes: 0, clockRatio: 1, averagePowerWatts: latency > 0 ? (staticJ + dynamic) / latency : 0,
             staticJoules: staticJ, dynamicJoules: dynamic, energyByComponent: components, resourceSeconds: resources,
-            kernels: costs.map { .init(name: $0.name, seconds: $0.seconds, dynamicJoules: $0.dynamicJoules, dramBytes: $0.dramBytes) },
+            kernels: zip(costs, plans).map { .init(name: $0.name, seconds: $0.seconds, dynamicJoules: $0.dynamicJoules, dramBytes: $0.dramBytes,
+                                                   flops: 2 * $1.pass.matrixMACs) },
             bound: bound, rooflineSeconds: max(peak > 0 ? flops / peak : 0, compulsoryBytes / machine.mainMemory.bandwidth), loopNest: text)
         result.einsums = costs.flatMap(\.einsums)
         result.utilization = utilization
         result.bytesPerLevel = bytesPerLevel
+        result.peakFLOPS = peak
+        result.bandwidths = [machine.mainMemory.name: machine.mainMemory.bandwidth]
+        if let b = machine.onChipBuffer { result.bandwidths[b.name] = b.bandwidth }
         result.trace = trace
         return result
     }
