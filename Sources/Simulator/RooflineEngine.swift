@@ -118,7 +118,15 @@ public struct RooflineEngine: Sendable {
         components[vectorName, default: 0] += (executed.vectorOperations + executed[.divide]) * machine.energyPerVectorOp * r2
         components[machine.levels.shared, default: 0] += smem * machine.energyPerSharedMemoryByte * r2
         components[machine.levels.l2, default: 0] += l2 * machine.energyPerL2Byte * r2
-        components[machine.levels.dram, default: 0] += dram * machine.energyPerDRAMByte
+        // The kernels' own on-chip energy (per-family calibrations, padding rows) is what the
+        // result charges: the breakdown splits it over the units and levels in proportion to
+        // their nominal energies, so the parts add up to the dynamic energy.
+        let onChip = kernels.reduce(0) { $0 + $1.onChipEnergy }
+        let nominal = components.values.reduce(0, +)
+        if nominal > 0, onChip > 0 {
+            for key in components.keys { components[key] = (components[key] ?? 0) * onChip / nominal }
+        }
+        components[machine.levels.dram, default: 0] += kernels.reduce(0) { $0 + $1.dramEnergy }
         let resources = resourceTotals.named
         var bound = resources.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? "none"
         let unconstrained = kernels.reduce(0) { $0 + $1.seconds(clockRatio: 1) }

@@ -42,6 +42,18 @@ import Testing
         #expect(r.dramBytes >= shape.compulsoryBytes())
     }
 
+    /// The energy breakdown by unit and level adds up to the dynamic energy the result charges,
+    /// whichever kernel family (and its calibrated per-score or per-MAC energy) ran.
+    @Test(arguments: [KernelPreset.fa2, .fa3, .cudnn, .flex])
+    func energyBreakdownAddsUpToTheDynamicEnergy(preset: KernelPreset) throws {
+        for shape in [AttentionShape(batch: 8, heads: 32, kvHeads: 8, qLen: 1, kvLen: 32768, headDim: 128),
+                      AttentionShape(batch: 2, heads: 32, qLen: 4096, headDim: 128, causal: true)] {
+            let r = try Fixtures.simulate(shape, preset)
+            let parts = r.energyByComponent.values.reduce(0, +)
+            #expect(abs(parts / r.dynamicJoules - 1) < 1e-9, "\(preset) \(shape): parts \(parts) vs dynamic \(r.dynamicJoules)")
+        }
+    }
+
     @Test func gemmIsComputeBoundWhenLargeAndMemoryBoundWhenSkinny() throws {
         let m = try Fixtures.machine()
         let big = RooflineEngine().evaluate(gemm: GEMMShape(m: 8192, n: 8192, k: 8192), machine: m)
