@@ -122,9 +122,11 @@ public struct RooflineEngine: Sendable {
         // result charges: the breakdown splits it over the units and levels in proportion to
         // their nominal energies, so the parts add up to the dynamic energy.
         let onChip = kernels.reduce(0) { $0 + $1.onChipEnergy }
-        let nominal = components.values.reduce(0, +)
+        // Summed in key order: the same bytes in every process (dictionary order varies).
+        let keys = components.keys.sorted()
+        let nominal = keys.reduce(0.0) { $0 + (components[$1] ?? 0) }
         if nominal > 0, onChip > 0 {
-            for key in components.keys { components[key] = (components[key] ?? 0) * onChip / nominal }
+            for key in keys { components[key] = (components[key] ?? 0) * onChip / nominal }
         }
         components[machine.levels.dram, default: 0] += kernels.reduce(0) { $0 + $1.dramEnergy }
         let resources = resourceTotals.named

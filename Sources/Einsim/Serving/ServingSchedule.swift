@@ -260,15 +260,37 @@ struct ServingLayerBuilder {
                      energy: ["\(npu.name) arrays": scorerElements * npu.macJoules], subBatch: s, extra: [LoopDependency(task: load)])
                 select(scored: scored, subBatch: s, ratio: ratio)
             }
+            // Each request's K (d × tokens) and V (tokens × d) per KV head is its own weight
+            // tile set: a partial tile still takes the array's `rows` shift cycles, and serves
+            // the GQA group's query rows. The cache streams through the scratchpad in chunks,
+            // double-buffered against the arrays.
+            let group = max(1, shape.heads / max(1, heads))
+            func ceilDiv(_ a: Int, _ b: Int) -> Double { Double((a + max(b, 1) - 1) / max(b, 1)) }
             for (label, dimension) in [("q·K", d), ("p·V", dv)] {
-                let elements = attended / Double(shape.heads / max(1, heads)) * Double(dimension)
+                let elements = attended / Double(group) * Double(dimension)
                 let bytesRead = elements * bytes
                 out.externalBytes += bytesRead
-                out.computeMACs += elements * Double(shape.heads / max(1, heads))
-                let load = task("attention \(label) KV cache", on: "hbm", seconds: machine.memory.readSeconds(bytesRead),
-                                energy: [machine.memory.name: bytesRead * machine.memory.joulesPerByte], subBatch: s, chained: false)
-                task("attention \(label) (arrays)", on: "npu", seconds: elements / Double(npu.columns * npu.arrays) / npu.clockHz,
-                     energy: ["\(npu.name) arrays": elements * Double(shape.heads / max(1, heads)) * npu.macJoules], subBatch: s, extra: [LoopDependency(task: load)])
+                out.computeMACs += elements * Double(group)
+                let tiles = keyGroups.reduce(0.0) { acc, groups in
+                    acc + groups.reduce(0.0) { t, g in
+                        t + Double(g.heads) * (label == "q·K" ? ceilDiv(g.tokens, npu.columns) * ceilDiv(dimension, npu.rows)
+                                                              : ceilDiv(g.tokens, npu.rows) * ceilDiv(dimension, npu.columns))
+                    }
+                }
+                let arraySeconds = tiles * Double(max(group, npu.rows)) / Double(npu.arrays) / npu.clockHz
+                let chunks = max(1, min(16, Int((bytesRead / max(maxChunkBytes(npu), 1)).rounded(.up))))
+                let share = 1 / Double(chunks)
+                var streamed: [Int] = []
+                for c in 0..<chunks {
+                    let name = chunks > 1 ? "attention \(label) KV cache \(c + 1)/\(chunks)" : "attention \(label) KV cache"
+                    let load = task(name, on: "hbm", seconds: machine.memory.readSeconds(bytesRead * share),
+                                    energy: [machine.memory.name: bytesRead * share * machine.memory.joulesPerByte], subBatch: s, chained: false,
+                                    extra: c >= 2 ? [LoopDependency(task: streamed[c - 2])] : [])
+                    streamed.append(task(chunks > 1 ? "attention \(label) (arrays) \(c + 1)/\(chunks)" : "attention \(label) (arrays)", on: "npu",
+                                         seconds: arraySeconds * share,
+                                         energy: ["\(npu.name) arrays": elements * Double(group) * share * npu.macJoules], subBatch: s,
+                                         extra: [LoopDependency(task: load)]))
+                }
                 if label == "q·K" { softmax(scores: attended, subBatch: s, gpuKernel: nil, ratio: 1) }
             }
             return

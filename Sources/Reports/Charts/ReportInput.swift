@@ -123,9 +123,17 @@ public enum ReportInput {
         return try objects.map { try row($0, file: file) }
     }
 
-    static func row(_ o: LocatedJSON, file: String) throws -> ReportRow {
-        let at = SourceLocation(file: file, line: o.line, column: 1)
-        guard o.members != nil else { throw SimpleInputError("a result is not a JSON object", at: at) }
+    /// The fields of one result object, with errors located at its line. (Plain methods rather
+    /// than local functions: Swift 6.3's optimizer crashed on the closure form in release builds.)
+    struct Fields {
+        let o: LocatedJSON
+        let at: SourceLocation
+
+        func missing(_ key: String, _ kind: String) -> SimpleInputError {
+            let found = o[key] == nil ? "is missing" : "is not \(kind)"
+            return SimpleInputError("the result's \"\(key)\" \(found)", at: at,
+                                    suggestion: "reports read the JSON that einsim simulate|compare|sweep write (with hardware, variant, kernel, latency_s, energy_j, …)")
+        }
         func text(_ key: String) throws -> String {
             guard let v = o[key]?.string else { throw missing(key, "a string") }
             return v
@@ -135,31 +143,56 @@ public enum ReportInput {
             guard v >= 0 else { throw SimpleInputError("\"\(key)\" is negative (\(v))", at: at) }
             return v
         }
-        func missing(_ key: String, _ kind: String) -> SimpleInputError {
-            let found = o[key] == nil ? "is missing" : "is not \(kind)"
-            return SimpleInputError("the result's \"\(key)\" \(found)", at: at,
-                                    suggestion: "reports read the JSON that einsim simulate|compare|sweep write (with hardware, variant, kernel, latency_s, energy_j, …)")
-        }
         func parts(_ key: String) -> [ReportRow.Part] {
-            (o[key]?.members ?? []).compactMap { m in m.value.number.flatMap { $0.isFinite && $0 >= 0 ? ReportRow.Part(name: m.key, value: $0) : nil } }
+            var out: [ReportRow.Part] = []
+            for m in o[key]?.members ?? [] {
+                if let v = m.value.number, v.isFinite, v >= 0 { out.append(ReportRow.Part(name: m.key, value: v)) }
+            }
+            return out
         }
-        let groups = (o["kernels"]?.array ?? []).compactMap { k -> ReportRow.Group? in
-            guard let name = k["name"]?.string, let s = k["seconds"]?.number else { return nil }
-            return ReportRow.Group(name: name, seconds: s, dramBytes: k["dram_bytes"]?.number ?? 0, flops: k["flops"]?.number ?? 0)
+        func groups() -> [ReportRow.Group] {
+            var out: [ReportRow.Group] = []
+            for k in o["kernels"]?.array ?? [] {
+                guard let name = k["name"]?.string, let s = k["seconds"]?.number else { continue }
+                out.append(ReportRow.Group(name: name, seconds: s, dramBytes: k["dram_bytes"]?.number ?? 0, flops: k["flops"]?.number ?? 0))
+            }
+            return out
         }
-        let einsums = (o["einsums"]?.array ?? []).compactMap { e -> ReportRow.EinsumPart? in
-            guard let name = e["name"]?.string, let s = e["seconds"]?.number, s >= 0 else { return nil }
-            return ReportRow.EinsumPart(name: name, unit: e["unit"]?.string ?? "", seconds: s)
+        func einsums() -> [ReportRow.EinsumPart] {
+            var out: [ReportRow.EinsumPart] = []
+            for e in o["einsums"]?.array ?? [] {
+                guard let name = e["name"]?.string, let s = e["seconds"]?.number, s >= 0 else { continue }
+                out.append(ReportRow.EinsumPart(name: name, unit: e["unit"]?.string ?? "", seconds: s))
+            }
+            return out
         }
-        let sweep = (o["sweep"]?.members ?? []).map { m in
-            ReportRow.SweptValue(name: m.key, number: m.value.number, text: m.value.string ?? m.value.number.map(ChartNumber.plain) ?? "?")
+        func sweep() -> [ReportRow.SweptValue] {
+            var out: [ReportRow.SweptValue] = []
+            for m in o["sweep"]?.members ?? [] {
+                let text = m.value.string ?? m.value.number.map(ChartNumber.plain) ?? "?"
+                out.append(ReportRow.SweptValue(name: m.key, number: m.value.number, text: text))
+            }
+            return out
         }
-        return ReportRow(file: file, line: o.line, hardware: try text("hardware"), variant: try text("variant"), kernel: try text("kernel"),
-                         configuration: o["configuration"]?.string, latency: try number("latency_s"), energy: try number("energy_j"),
-                         flops: try number("flops"), dramBytes: try number("dram_bytes"), staticEnergy: o["static_energy_j"]?.number ?? 0,
-                         groups: groups, einsums: einsums, energyParts: parts("energy_breakdown_j"), bytesPerLevel: parts("bytes_per_level"), resourceSeconds: parts("resource_seconds"),
-                         peakFLOPS: o["peak_flops_per_s"]?.number ?? 0, bandwidths: parts("bandwidth_bytes_per_s"),
-                         point: o["point"]?.number.flatMap { $0 >= 0 && $0 < 1e15 && $0 == $0.rounded() ? Int($0) : nil }, sweep: sweep)
+        func point() -> Int? {
+            guard let p = o["point"]?.number, p >= 0, p < 1e15, p == p.rounded() else { return nil }
+            return Int(p)
+        }
+    }
+
+    static func row(_ o: LocatedJSON, file: String) throws -> ReportRow {
+        let f = Fields(o: o, at: SourceLocation(file: file, line: o.line, column: 1))
+        guard o.members != nil else { throw SimpleInputError("a result is not a JSON object", at: f.at) }
+        let hardware = try f.text("hardware"), variant = try f.text("variant"), kernel = try f.text("kernel")
+        let latency = try f.number("latency_s"), energy = try f.number("energy_j")
+        let flops = try f.number("flops"), dramBytes = try f.number("dram_bytes")
+        return ReportRow(file: file, line: o.line, hardware: hardware, variant: variant, kernel: kernel,
+                         configuration: o["configuration"]?.string, latency: latency, energy: energy,
+                         flops: flops, dramBytes: dramBytes, staticEnergy: o["static_energy_j"]?.number ?? 0,
+                         groups: f.groups(), einsums: f.einsums(), energyParts: f.parts("energy_breakdown_j"),
+                         bytesPerLevel: f.parts("bytes_per_level"), resourceSeconds: f.parts("resource_seconds"),
+                         peakFLOPS: o["peak_flops_per_s"]?.number ?? 0, bandwidths: f.parts("bandwidth_bytes_per_s"),
+                         point: f.point(), sweep: f.sweep())
     }
 }
 
