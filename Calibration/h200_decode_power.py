@@ -2,7 +2,8 @@
 10-25% faster in latency bursts than the model's power-limited prediction.
 
 Usage on the device machine (one H200):
-  python3 Calibration/h200_decode_power.py > $OUT/decode-power.jsonl
+  python3 Calibration/h200_decode_power.py > $OUT/decode-power.jsonl          # first call
+  python3 Calibration/h200_decode_power.py rows > $OUT/decode-rows.jsonl      # second call
 Every printed line is one JSON object.
 
 Method (per case; the case's CUDA graph of 20 calls, inputs rotated over sets when one set is < 256 MiB)
@@ -17,6 +18,12 @@ Method (per case; the case's CUDA graph of 20 calls, inputs rotated over sets wh
 Also: HBM read-only (sum), write-only (fill) and copy streams over 2 GiB, the same phases, for the
 energy per byte of each direction; FA2 decode with 1, 4 and 8 real query rows per KV head at equal
 KV bytes (Hq 8, 32, 64 over Hkv 8) for the energy of the padded rows.
+Second call (`rows`): real query rows per KV head from 1 to a full tile at equal KV bytes, in
+FA2's split-KV kernel (B16 over 8K keys, 64-row tiles: 1-64 rows) and in its non-split kernel
+(B64 over 4K keys, 128-row tiles: 4-128 rows), and each kernel after a "scrub" kernel that leaves
+zeros or random bits in every SM's shared memory (FA2 loads no zeros into the out-of-bounds Q rows
+of its tile: what they hold is what shared memory held before), the scrub's own energy measured
+alone and subtracted.
 """
 import json, os, sys, threading, time
 import torch
@@ -124,7 +131,38 @@ def phases(g, per_graph, calls_per_s_hint=None):
             "hot_idle": hot}
 
 
-def attn(name, B, Hq, Hkv, Lkv, D, tag=None):
+SCRUB_SRC = r"""
+extern "C" __global__ void scrub(int mode, unsigned seed) {
+    extern __shared__ unsigned s[];
+    volatile unsigned *v = s;
+    int n = 227 * 1024 / 4;
+    for (int i = threadIdx.x; i < n; i += blockDim.x) {
+        unsigned x = (unsigned)i * 2654435761u ^ seed ^ (blockIdx.x * 40503u);
+        x ^= x >> 13; x *= 0x5bd1e995u; x ^= x >> 15;
+        v[i] = mode ? (x & 0x3fff3fffu) | 0x30003000u : 0u;  /* random bf16 pairs in [0.5, 2) or zeros */
+    }
+}
+"""
+_SCRUB = [None]
+
+
+def scrub_fn(mode):
+    import cupy as cp
+    if _SCRUB[0] is None:
+        k = cp.RawKernel(SCRUB_SRC, "scrub")
+        k.max_dynamic_shared_size_bytes = 227 * 1024
+        _SCRUB[0] = k
+    k = _SCRUB[0]
+    sms = torch.cuda.get_device_properties(0).multi_processor_count
+
+    def f():
+        st = cp.cuda.ExternalStream(torch.cuda.current_stream().cuda_stream)
+        with st:
+            k((sms,), (1024,), (cp.int32(mode), cp.uint32(12345)), shared_mem=227 * 1024)
+    return f
+
+
+def attn(name, B, Hq, Hkv, Lkv, D, tag=None, scrub=None):
     backend = BACKENDS[name]
     nbytes = 2 * (B * Hq * D * 2 + 2 * B * Hkv * Lkv * D)
     sets = max(1, min(32, (256 << 20) // nbytes))
@@ -140,8 +178,17 @@ def attn(name, B, Hq, Hkv, Lkv, D, tag=None):
            "D": D, "causal": False, "dtype": "bf16", "kv_bytes": 2 * B * Hkv * Lkv * D * 2, "rotated_sets": sets}
     if tag:
         row["tag"] = tag
+    if scrub is not None:
+        row["scrub"] = ["zeros", "random"][scrub]
     try:
         fns = [make() for _ in range(sets)]
+        if scrub is not None:
+            sc = scrub_fn(scrub)
+            fns = [(lambda f=f: (sc(), f())) for f in fns]
+        if tag == "rows":
+            from dispatch_probe import kernels_of
+            ks = kernels_of(fns[0])
+            row["kernels"] = [k["name"][:90] for k in ks]; row["grids"] = [k["grid"] for k in ks]
         g = graph_of(fns, 20)
         row.update(phases(g, 20))
     except Exception as ex:
@@ -173,7 +220,33 @@ def stream(kind, gib=2):
     torch.cuda.empty_cache()
 
 
-if __name__ == "__main__":
+def scrub_alone(mode):
+    g = graph_of([scrub_fn(mode)], 20)
+    row = {"kind": "scrub", "scrub": ["zeros", "random"][mode], **phases(g, 20)}
+    emit(row)
+
+
+def rows_part():
+    emit({"kind": "device", "name": torch.cuda.get_device_name(0), "power_limit_W": pynvml.nvmlDeviceGetEnforcedPowerLimit(H) / 1e3, "temp": temp()})
+    time.sleep(2.0)
+    c = rest(1.5); COLD[0] = c["avg_W"]; emit({"kind": "idle", **c})
+    for n in [1, 2, 4, 8, 16, 32, 64]:
+        attn("flash", 16, 8 * n, 8, 8192, 128, tag="rows")
+    for n in [4, 16, 64, 128]:
+        attn("flash", 64, 8 * n, 8, 4096, 128, tag="rows")
+    for m in [0, 1]:
+        scrub_alone(m)
+    for m in [0, 1, 0, 1]:
+        attn("flash", 16, 32, 8, 8192, 128, tag="scrub", scrub=m)
+        attn("flash", 64, 32, 8, 4096, 128, tag="scrub", scrub=m)
+    attn("flash", 16, 32, 8, 8192, 128, tag="repeat")
+    attn("flash", 64, 32, 8, 4096, 128, tag="repeat")
+    emit({"kind": "done", "temp": temp()})
+
+
+if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "rows":
+    rows_part()
+elif __name__ == "__main__":
     props = torch.cuda.get_device_properties(0)
     emit({"kind": "device", "name": props.name, "sms": props.multi_processor_count, "torch": torch.__version__,
           "power_limit_W": pynvml.nvmlDeviceGetEnforcedPowerLimit(H) / 1e3, "temp": temp()})
