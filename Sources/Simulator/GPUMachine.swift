@@ -83,6 +83,12 @@ public struct GPUMachine: Sendable {
     public var singleWarpIssueEfficiency: Double = 1
     /// The profile the machine was resolved from (units and levels by their own names).
     public var profile: HardwareProfile { profileBox.profile }
+    /// The name of the profile's first matrix unit (nil when it has none).
+    public var matrixUnitName: String? { profileBox.matrixUnit }
+    /// The name of the profile's first special-function unit (nil when it has none).
+    public var specialFunctionUnitName: String? { profileBox.specialFunctionUnit }
+    /// The name of the profile's first vector unit (nil when it has none).
+    public var vectorUnitName: String? { profileBox.vectorUnit }
     /// Held by reference: the machine is copied into every candidate's model.
     private let profileBox: ProfileBox
     /// Matrix instruction paths the matrix unit has (for refusing presets that need another).
@@ -294,5 +300,14 @@ public struct GPUMachine: Sendable {
 /// A profile held by reference (copying a ``GPUMachine`` then costs one retain).
 final class ProfileBox: Sendable {
     let profile: HardwareProfile
-    init(_ profile: HardwareProfile) { self.profile = profile }
+    /// The names of the profile's first matrix, special-function and vector units (looked up
+    /// once: results are keyed by them on every evaluation).
+    let matrixUnit: String?, specialFunctionUnit: String?, vectorUnit: String?
+    init(_ profile: HardwareProfile) {
+        self.profile = profile
+        let units = profile.computeUnits
+        matrixUnit = units.first { $0.kind == .matrix }?.name
+        specialFunctionUnit = units.first { $0.kind == .specialFunction }?.name
+        vectorUnit = units.first { $0.kind == .vector }?.name
+    }
 }
