@@ -12,7 +12,7 @@ public struct SweepPoint: Sendable {
     /// The results: one per (hardware × variant), hardware outermost. Empty when ``error`` is set.
     public let records: [ResultRecord]
     /// Why the point could not be simulated, when the sweep was asked to keep going past failures
-    /// (``AttentionSweep/results(in:threads:blockSize:stopOnError:)`` with `stopOnError: false`).
+    /// (``AttentionSweep/results(in:threads:blockSize:stopOnError:search:)`` with `stopOnError: false`).
     public let error: (any Error)?
 
     /// Creates a point (the sweep's stream makes them; tests and callers may too).
