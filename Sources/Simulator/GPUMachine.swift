@@ -11,7 +11,9 @@ public struct GPUMachine: Sendable {
     public var processors: Int
     public var clockHz: Double
     /// Matrix MACs per cycle per processor, achieved, per instruction path (bf16).
-    public var matrixRate: [String: Double]
+    public var matrixRate: [String: Double] {
+        didSet { (matrixPaths, pathsByRate) = Self.paths(matrixRate) }
+    }
     /// Default path (the fastest the unit has).
     public var defaultPath: String
     public var specialFunctionRate: Double
@@ -92,7 +94,14 @@ public struct GPUMachine: Sendable {
     /// Held by reference: the machine is copied into every candidate's model.
     private let profileBox: ProfileBox
     /// Matrix instruction paths the matrix unit has (for refusing presets that need another).
-    public var matrixPaths: [String] { matrixRate.keys.sorted() }
+    public private(set) var matrixPaths: [String] = []
+    /// The paths fastest first (equal rates by name): what ``sm`` offers a mapping.
+    private var pathsByRate: [String] = []
+
+    /// The paths by name and fastest first, kept with ``matrixRate`` (every sweep point asks).
+    private static func paths(_ rates: [String: Double]) -> ([String], [String]) {
+        (rates.keys.sorted(), rates.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }.map(\.key))
+    }
 
     /// Peak matrix FLOP/s on the default path (2 FLOPs per MAC).
     public var peakMatrixFLOPS: Double { 2 * (matrixRate[defaultPath] ?? 0) * Double(processors) * clockHz }
@@ -146,6 +155,7 @@ public struct GPUMachine: Sendable {
         }
         if rates.isEmpty, let first = matrix.throughput.first { rates[first.path ?? "default"] = first.opsPerCycle * first.achievedFraction }
         matrixRate = rates
+        (matrixPaths, pathsByRate) = Self.paths(rates)
         defaultPath = rates.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? "default"
         let sfu = profile.computeUnits.first { $0.kind == .specialFunction }
         let vector = profile.computeUnits.first { $0.kind == .vector }
@@ -268,7 +278,7 @@ public struct GPUMachine: Sendable {
     public var sm: SMResources {
         SMResources(processors: processors, registerFileBytes: registerFileBytes, sharedMemoryBytes: sharedMemoryCapacity,
                     maxThreadBlocks: maxThreadBlocksPerSM, maxThreads: maxThreadsPerSM,
-                    matrixPaths: matrixRate.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }.map(\.key))
+                    matrixPaths: pathsByRate)
     }
 
     /// Thread blocks of `mapping` resident on one SM at once: limited by the SM's block and thread
