@@ -51,7 +51,7 @@ public enum SweepOutput {
             var bytes: [UInt8] = []
             bytes.reserveCapacity(records.count * (prefix.utf8.count + 240))
             for r in records {
-                bytes.append(contentsOf: prefix.utf8)
+                if prefix.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil { bytes.append(contentsOf: prefix.utf8) }
                 bytes.append(44)
                 appendCells(r, to: &bytes)
                 bytes.append(10)
@@ -89,14 +89,18 @@ public enum SweepOutput {
     /// after the engine).
     static func appendCells(_ r: ResultRecord, to bytes: inout [UInt8]) {
         let x = r.result, s = r.shape
+        /// Appends `v`'s UTF-8 in one copy (appending a UTF8View element by element costs more).
+        func raw(_ v: String) {
+            if v.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil { bytes.append(contentsOf: v.utf8) }
+        }
         func text(_ v: String) {
             let plain = v.utf8.withContiguousStorageIfAvailable { b in !b.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 } }
-            if plain ?? (csvField(v) == v) { bytes.append(contentsOf: v.utf8) } else { bytes.append(contentsOf: csvField(v).utf8) }
+            raw(plain ?? (csvField(v) == v) ? v : csvField(v))
         }
         func field(_ v: String) { text(v); bytes.append(44) }
         func int(_ v: Int) { appendDecimal(v, to: &bytes); bytes.append(44) }
         func number(_ v: Double) {
-            if v == v.rounded() && abs(v) < 1e15 { appendDecimal(Int(v), to: &bytes) } else { bytes.append(contentsOf: v.description.utf8) }
+            if v == v.rounded() && abs(v) < 1e15 { appendDecimal(Int(v), to: &bytes) } else { raw(v.description) }
             bytes.append(44)
         }
         field(x.hardware); field(r.variant); field(x.kernel); field(x.engine)
@@ -104,7 +108,7 @@ public enum SweepOutput {
         bytes.append(44)
         field(r.phase); field(r.scope)
         int(s.batch); int(s.heads); int(s.kvHeads); int(s.qLen); int(s.kvLen); int(s.headDim)
-        bytes.append(contentsOf: (s.causal ? "true," : "false,").utf8)
+        raw(s.causal ? "true," : "false,")
         number(x.latencySeconds); number(x.energyJoules); number(x.flops); number(x.dramBytes)
         number(x.achievedFLOPS / 1e12); number(x.percentOfRoofline)
         text(x.bound)
