@@ -75,6 +75,7 @@ extension AttentionSweep {
 /// Each iterator runs the points itself, a block at a time, when `next()` finds its block used
 /// up: two iterators over the same results run the points twice.
 public struct SweepResults: AsyncSequence, Sendable {
+    /// Each point with its results.
     public typealias Element = SweepPoint
 
     let sweep: AttentionSweep
@@ -85,6 +86,7 @@ public struct SweepResults: AsyncSequence, Sendable {
     let stopOnError: Bool
     let search: SpatialSearch.Options
 
+    /// An iterator that runs the points from the start of ``range``.
     public func makeAsyncIterator() -> Iterator {
         Iterator(results: self, next: range.lowerBound, blockSize: blockSize ?? Swift.max(4, threads * 2))
     }
