@@ -53,6 +53,10 @@ import Testing
         print(spatial.kernel, Format.seconds(spatial.latencySeconds))
         #expect(spatial.latencySeconds > 0)
 
+        let cascade = try AlgorithmResolver.cascade("1pass")
+        print(cascade.name, cascade.einsums.count, cascade.passAnalysis().passes)
+        #expect(cascade.passAnalysis().passes == 1)
+
         let wider = try h100.setting("hbm.bandwidth", to: "6.7TB/s").setting("power.limit", to: "1000W")
         let faster = try Experiment.simulateAttention(shape: shape, preset: .fa2, machine: try GPUMachine(profile: wider))
         let doubled = try h100.setting("hbm.bandwidth", si: 2 * (h100.memory(named: "hbm")?.aggregateBandwidth ?? 0))
