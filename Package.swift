@@ -11,6 +11,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `swift package generate-documentation --target Einsim` (the DocC catalog in Sources/Einsim/Einsim.docc).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
         // Shared vocabulary (precisions, cost classes, source locations, diagnostics).
@@ -39,8 +41,6 @@ let package = Package(
         .executableTarget(name: "einsim-bench", dependencies: ["Einsim"]),
         // libFuzzer harnesses (Scripts/fuzz.sh builds them with -sanitize=fuzzer,address -DFUZZING).
         .executableTarget(name: "einsim-fuzz", dependencies: ["Einsim"]),
-        // The library-use example (kept compiling by the package build).
-        .executableTarget(name: "library-sweep-example", dependencies: ["Einsim"], path: "Examples/library-sweep"),
         .testTarget(name: "EinsumIRTests", dependencies: ["EinsumIR"]),
         .testTarget(name: "HardwareModelTests", dependencies: ["HardwareModel"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Einsim"]),

@@ -12,7 +12,7 @@ run="$(mktemp)"
 .build/release/einsim-bench > "$run"
 # "label: 1.234 M things/s" and "label: … (581 loads/s)" -> "label<TAB>value" (higher is better)
 extract() {
-  sed -nE 's/^([^:]+): ([0-9.]+) ?M [a-z ]+\/s.*/\1\t\2/p; s/^(profile loading): .*\(([0-9.]+) loads\/s\).*/\1\t\2/p; s/^(fusemax mapper): .* ([0-9.]+)M candidates\/s decided.*/\1\t\2/p; s/^(spatial cost model): ([0-9.]+)M .*/\1\t\2/p; s/^(cycle engine): .*: ([0-9.]+) M tasks\/s.*/\1\t\2/p; s/^(sweep): ([0-9.]+)k points\/s.*/\1 (k points\/s)\t\2/p' "$1"
+  sed -nE 's/^([^:]+): ([0-9.]+) ?M [a-z ]+\/s.*/\1\t\2/p; s/^(profile loading): .*\(([0-9.]+) loads\/s\).*/\1\t\2/p; s/^(fusemax mapper): .* ([0-9.]+)M candidates\/s decided.*/\1\t\2/p; s/^(spatial cost model): ([0-9.]+)M .*/\1\t\2/p; s/^(cycle engine): .*: ([0-9.]+) M tasks\/s.*/\1\t\2/p; s/^(sweep[^:]*): ([0-9.]+)k points\/s.*/\1 (k points\/s)\t\2/p' "$1"
 }
 if [ "${1:-}" = "--update" ]; then
   extract "$run" > Benchmarks/baseline.txt

@@ -59,7 +59,8 @@ public struct SweepFile: Sendable {
     /// Loads and validates a sweep file; errors name file:line with a suggestion.
     public static func load(path: String) throws -> SweepFile {
         guard let directory = ProfileLibrary.profilesDirectory else {
-            throw SimpleInputError("the sweep schema (\(schemaFileName)) was not found", suggestion: "set EINSIM_PROFILES to the folder with the shipped profiles and schemas")
+            let path = ProfileLibrary.searchPath
+            throw SimpleInputError("the sweep schema (\(schemaFileName)) was not found: " + path.notFoundMessage, suggestion: path.notFoundSuggestion)
         }
         let root = try SecureXMLReader.read(path: path, schemaPath: directory + "/" + schemaFileName)
         var file = SweepFile(name: root.attributes["name"])

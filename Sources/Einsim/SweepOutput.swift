@@ -47,13 +47,16 @@ public enum SweepOutput {
         switch format {
         case .csv:
             let prefix = ((withPoint ? [String(index)] : []) + valueCells(parameters, coordinates)).joined(separator: ",")
-            text.reserveCapacity(records.count * (prefix.utf8.count + 240))
+            // Rows are built as bytes (String appends recount and re-check on every append).
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(records.count * (prefix.utf8.count + 240))
             for r in records {
-                text += prefix
-                text += ","
-                appendCells(r, to: &text)
-                text += "\n"
+                if prefix.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil { bytes.append(contentsOf: prefix.utf8) }
+                bytes.append(44)
+                appendCells(r, to: &bytes)
+                bytes.append(10)
             }
+            text = String(decoding: bytes, as: UTF8.self)
         case .jsonl:
             let sweep = sweepObject(parameters, coordinates)
             for r in records {
@@ -76,27 +79,57 @@ public enum SweepOutput {
 
     /// One record's result cells, as `einsim simulate --format csv` writes them.
     static func csvCells(_ r: ResultRecord) -> String {
-        var text = ""
-        appendCells(r, to: &text)
-        return text
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(240)
+        appendCells(r, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends one record's result cells to `text` (one string grown in place: rows are the
-    /// sweep's hot path after the engine).
-    static func appendCells(_ r: ResultRecord, to text: inout String) {
+    /// Appends one record's result cells to `bytes` as UTF-8 (rows are the sweep's hot path
+    /// after the engine).
+    static func appendCells(_ r: ResultRecord, to bytes: inout [UInt8]) {
         let x = r.result, s = r.shape
-        func field(_ v: String) { text += csvField(v); text += "," }
-        func int(_ v: Int) { text += String(v); text += "," }
-        func number(_ v: Double) { text += SweepParameter.format(v); text += "," }
+        /// Appends `v`'s UTF-8 in one copy (appending a UTF8View element by element costs more).
+        func raw(_ v: String) {
+            if v.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil { bytes.append(contentsOf: v.utf8) }
+        }
+        func text(_ v: String) {
+            let plain = v.utf8.withContiguousStorageIfAvailable { b in !b.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 } }
+            raw(plain ?? (csvField(v) == v) ? v : csvField(v))
+        }
+        func field(_ v: String) { text(v); bytes.append(44) }
+        func int(_ v: Int) { appendDecimal(v, to: &bytes); bytes.append(44) }
+        func number(_ v: Double) {
+            if v == v.rounded() && abs(v) < 1e15 { appendDecimal(Int(v), to: &bytes) } else { raw(v.description) }
+            bytes.append(44)
+        }
         field(x.hardware); field(r.variant); field(x.kernel); field(x.engine)
-        if let model = r.model { text += csvField(model) }
-        text += ","
+        if let model = r.model { text(model) }
+        bytes.append(44)
         field(r.phase); field(r.scope)
         int(s.batch); int(s.heads); int(s.kvHeads); int(s.qLen); int(s.kvLen); int(s.headDim)
-        text += s.causal ? "true," : "false,"
+        raw(s.causal ? "true," : "false,")
         number(x.latencySeconds); number(x.energyJoules); number(x.flops); number(x.dramBytes)
         number(x.achievedFLOPS / 1e12); number(x.percentOfRoofline)
-        text += csvField(x.bound)
+        text(x.bound)
+    }
+
+    /// Appends the decimal digits of `v` (what `String(v)` writes).
+    static func appendDecimal(_ v: Int, to bytes: inout [UInt8]) {
+        guard v != 0 else { bytes.append(48); return }
+        if v < 0 { bytes.append(45) }
+        var magnitude = v.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while magnitude > 0 {
+                buffer[19 - count] = UInt8(truncatingIfNeeded: 48 + magnitude % 10)
+                magnitude /= 10
+                count += 1
+            }
+            bytes.append(contentsOf: buffer[(20 - count)...])
+        }
     }
 
     // MARK: - Metadata, shards and digests

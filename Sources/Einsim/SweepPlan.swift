@@ -46,7 +46,7 @@ public final class AttentionSweep: Sendable {
 
     /// A hardware target with the sweep's profile overrides applied.
     enum Target: Sendable {
-        case gpu(GPUMachine)
+        indirect case gpu(GPUMachine)
         case other(HardwareProfile)
     }
 

@@ -42,18 +42,22 @@ struct ListCommand: ParsableCommand {
             .joined(separator: "\n")
     }
 
-    /// "Hardware profiles:" and one line per shipped profile: its name and summary.
+    /// "Hardware profiles:" and one line per shipped profile: its name, the engines that
+    /// simulate attention on it (found by running each on a small call), and its summary.
     static func hardwareProfilesSection() throws -> String {
-        let profiles = try ProfileLibrary.shippedProfiles()
+        let names = ProfileLibrary.shippedProfileNames()
+        let profiles = try names.map { try ProfileResolver.load($0) }
+        let engines = EngineSupport.probe(names)
         let width = profiles.map(\.name.count).max() ?? 0
-        let lines = profiles.map { profile in
+        let lines = zip(profiles, engines).map { profile, engines in
             let padding = String(repeating: " ", count: width - profile.name.count)
             let mapper = profile.kind == .gpu ? "GPU kernels" : "spatial mapper"
             let serving = ServingOrganization.allCases.filter { ServingSimulation.runs($0, on: profile) }.map(\.rawValue)
-            return "  \(profile.name)\(padding)  [\(profile.kind.rawValue); engines: roofline, cycle (\(mapper))"
+            let ran = engines.supported.map(\.rawValue)
+            return "  \(profile.name)\(padding)  [\(profile.kind.rawValue); engines: \(ran.isEmpty ? "none" : ran.joined(separator: ", ")) (\(mapper))"
                 + (serving.isEmpty ? "" : "; serving: " + serving.joined(separator: ", ")) + "]  \(profile.summary)"
         }
-        return (["Hardware profiles (each simulates attention with --engine roofline and --engine cycle; 'serving' lists the --scope serving organizations it runs):"] + lines).joined(separator: "\n")
+        return (["Hardware profiles ('engines' lists the --engine values that simulate an attention call on it, checked by running each; 'serving' lists the --scope serving organizations it runs):"] + lines).joined(separator: "\n")
     }
 
     /// "Models:" and one line per model preset: its name, shape and source.

@@ -177,15 +177,7 @@ struct SweepCommand: ParsableCommand {
 
     /// `error` with the point it happened at.
     func located(_ error: Error, point: Int, plan: AttentionSweep) -> Error {
-        let c = plan.coordinates(of: point)
-        let at = plan.parameters.indices.map { "\(plan.parameters[$0].name)=\(plan.parameters[$0].values[c[$0]])" }.joined(separator: ", ")
-        if let input = error as? InputError {
-            return SimpleInputError("point \(point) (\(at)): \(input.message)", at: input.location, suggestion: input.suggestion)
-        }
-        if case let SimulationError.unsupported(why)? = error as? SimulationError {
-            return SimulationError.unsupported("point \(point) (\(at)): \(why)")
-        }
-        return error
+        plan.located(error, point: point)
     }
 
     /// Refuses a sweep estimated to take longer than `--max-hours` (unless `--force`): a few

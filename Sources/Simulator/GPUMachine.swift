@@ -11,7 +11,9 @@ public struct GPUMachine: Sendable {
     public var processors: Int
     public var clockHz: Double
     /// Matrix MACs per cycle per processor, achieved, per instruction path (bf16).
-    public var matrixRate: [String: Double]
+    public var matrixRate: [String: Double] {
+        didSet { (matrixPaths, pathsByRate) = Self.paths(matrixRate) }
+    }
     /// Default path (the fastest the unit has).
     public var defaultPath: String
     public var specialFunctionRate: Double
@@ -83,10 +85,23 @@ public struct GPUMachine: Sendable {
     public var singleWarpIssueEfficiency: Double = 1
     /// The profile the machine was resolved from (units and levels by their own names).
     public var profile: HardwareProfile { profileBox.profile }
+    /// The name of the profile's first matrix unit (nil when it has none).
+    public var matrixUnitName: String? { profileBox.matrixUnit }
+    /// The name of the profile's first special-function unit (nil when it has none).
+    public var specialFunctionUnitName: String? { profileBox.specialFunctionUnit }
+    /// The name of the profile's first vector unit (nil when it has none).
+    public var vectorUnitName: String? { profileBox.vectorUnit }
     /// Held by reference: the machine is copied into every candidate's model.
     private let profileBox: ProfileBox
     /// Matrix instruction paths the matrix unit has (for refusing presets that need another).
-    public var matrixPaths: [String] { matrixRate.keys.sorted() }
+    public private(set) var matrixPaths: [String] = []
+    /// The paths fastest first (equal rates by name): what ``sm`` offers a mapping.
+    private var pathsByRate: [String] = []
+
+    /// The paths by name and fastest first, kept with ``matrixRate`` (every sweep point asks).
+    private static func paths(_ rates: [String: Double]) -> ([String], [String]) {
+        (rates.keys.sorted(), rates.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }.map(\.key))
+    }
 
     /// Peak matrix FLOP/s on the default path (2 FLOPs per MAC).
     public var peakMatrixFLOPS: Double { 2 * (matrixRate[defaultPath] ?? 0) * Double(processors) * clockHz }
@@ -140,6 +155,7 @@ public struct GPUMachine: Sendable {
         }
         if rates.isEmpty, let first = matrix.throughput.first { rates[first.path ?? "default"] = first.opsPerCycle * first.achievedFraction }
         matrixRate = rates
+        (matrixPaths, pathsByRate) = Self.paths(rates)
         defaultPath = rates.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? "default"
         let sfu = profile.computeUnits.first { $0.kind == .specialFunction }
         let vector = profile.computeUnits.first { $0.kind == .vector }
@@ -262,7 +278,7 @@ public struct GPUMachine: Sendable {
     public var sm: SMResources {
         SMResources(processors: processors, registerFileBytes: registerFileBytes, sharedMemoryBytes: sharedMemoryCapacity,
                     maxThreadBlocks: maxThreadBlocksPerSM, maxThreads: maxThreadsPerSM,
-                    matrixPaths: matrixRate.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }.map(\.key))
+                    matrixPaths: pathsByRate)
     }
 
     /// Thread blocks of `mapping` resident on one SM at once: limited by the SM's block and thread
@@ -294,5 +310,14 @@ public struct GPUMachine: Sendable {
 /// A profile held by reference (copying a ``GPUMachine`` then costs one retain).
 final class ProfileBox: Sendable {
     let profile: HardwareProfile
-    init(_ profile: HardwareProfile) { self.profile = profile }
+    /// The names of the profile's first matrix, special-function and vector units (looked up
+    /// once: results are keyed by them on every evaluation).
+    let matrixUnit: String?, specialFunctionUnit: String?, vectorUnit: String?
+    init(_ profile: HardwareProfile) {
+        self.profile = profile
+        let units = profile.computeUnits
+        matrixUnit = units.first { $0.kind == .matrix }?.name
+        specialFunctionUnit = units.first { $0.kind == .specialFunction }?.name
+        vectorUnit = units.first { $0.kind == .vector }?.name
+    }
 }

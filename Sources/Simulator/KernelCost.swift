@@ -102,12 +102,33 @@ public struct ResourceTimes: Sendable, Hashable {
                       combineChain: a.combineChain + b.combineChain)
     }
 
+    /// The entries' names, in field order.
+    static let names = ["matrix", "softmax (exp + ALU)", "shared memory", "L2", "DRAM", "launch + latency", "combine chain"]
+
     /// Named entries (for reports), zero entries dropped.
     public var named: [String: Double] {
-        var d: [String: Double] = [:]
-        let pairs: [(String, Double)] = [("matrix", matrix), ("softmax (exp + ALU)", softmax), ("shared memory", sharedMemory),
-                                         ("L2", l2), ("DRAM", dram), ("launch + latency", launchAndLatency), ("combine chain", combineChain)]
-        for (k, v) in pairs where v > 0 { d[k] = v }
+        let values = (matrix, softmax, sharedMemory, l2, dram, launchAndLatency, combineChain)
+        var d: [String: Double] = Dictionary(minimumCapacity: 7)
+        let names = Self.names
+        if values.0 > 0 { d[names[0]] = values.0 }
+        if values.1 > 0 { d[names[1]] = values.1 }
+        if values.2 > 0 { d[names[2]] = values.2 }
+        if values.3 > 0 { d[names[3]] = values.3 }
+        if values.4 > 0 { d[names[4]] = values.4 }
+        if values.5 > 0 { d[names[5]] = values.5 }
+        if values.6 > 0 { d[names[6]] = values.6 }
         return d
+    }
+
+    /// The name of the entry that takes longest (of equal ones, the name first in alphabetical
+    /// order), "none" when every entry is zero: the same as the largest entry of ``named``.
+    public var bound: String {
+        let names = Self.names
+        var best = -1
+        var bestValue = 0.0
+        for (i, v) in [matrix, softmax, sharedMemory, l2, dram, launchAndLatency, combineChain].enumerated() where v > 0 {
+            if best < 0 || v > bestValue || (v == bestValue && names[i] < names[best]) { best = i; bestValue = v }
+        }
+        return best < 0 ? "none" : names[best]
     }
 }

@@ -36,6 +36,10 @@ final class PreparedAttention {
         var tensors: [AttentionTensor], elementBytes: Double, levels: GPUStorageLevels, variant: Int
     }
     nonisolated(unsafe) private static var cache: [CacheKey: Structure] = [:]
+    /// The structures used last, most recent first, found by `==` before the dictionary is
+    /// hashed: a sweep's evaluations share the key's arrays and strings, which compare by
+    /// identity at once, while hashing them costs more than the rest of the lookup.
+    nonisolated(unsafe) private static var recent: [(key: CacheKey, structure: Structure)] = []
     private static let cacheLock = NSLock()
 
     let tensors: [AttentionTensor]
@@ -68,7 +72,11 @@ final class PreparedAttention {
         if let s = structures[key] { return s }
         let cacheKey = CacheKey(tensors: tensors, elementBytes: elementBytes, levels: levels, variant: key)
         Self.cacheLock.lock()
-        let shared = Self.cache[cacheKey]
+        var shared = Self.recent.first { $0.key == cacheKey }?.structure
+        if shared == nil, let known = Self.cache[cacheKey] {
+            shared = known
+            Self.remember(cacheKey, known)
+        }
         Self.cacheLock.unlock()
         if let shared { structures[key] = shared; return shared }
         let nt = mapping.nestTensors(tensors, elementBytes: elementBytes)
@@ -89,7 +97,14 @@ final class PreparedAttention {
         Self.cacheLock.lock()
         if Self.cache.count > 4096 { Self.cache.removeAll() }
         Self.cache[cacheKey] = s
+        Self.remember(cacheKey, s)
         Self.cacheLock.unlock()
         return s
+    }
+
+    /// Puts a structure first among the recent ones (the caller holds the lock).
+    private static func remember(_ key: CacheKey, _ structure: Structure) {
+        recent.insert((key, structure), at: 0)
+        if recent.count > 8 { recent.removeLast() }
     }
 }

@@ -28,8 +28,14 @@ extension RooflineEngine {
     static func loopNest(algorithm: AttentionAlgorithm, mapping: AttentionMapping, shape: AttentionShape,
                          machine: GPUMachine, elementBytes: Double) -> String {
         guard describesMappings else {
-            return "\(mapping.traits.kernelName): \(mapping.blockQ)x\(mapping.blockKV) tiles on \(mapping.matrixPath), \(mapping.threadBlocks) thread blocks"
-                + (mapping.splits > 1 ? ", \(mapping.splits) key splits" : "") + " (einsim map shows the loop nest)"
+            // Built by appends (every sweep point writes it; interpolation cost more than the rest).
+            var text = mapping.traits.kernelName
+            text.reserveCapacity(text.utf8.count + mapping.matrixPath.utf8.count + 80)
+            text += ": "; text += String(mapping.blockQ); text += "x"; text += String(mapping.blockKV)
+            text += " tiles on "; text += mapping.matrixPath; text += ", "; text += String(mapping.threadBlocks); text += " thread blocks"
+            if mapping.splits > 1 { text += ", "; text += String(mapping.splits); text += " key splits" }
+            text += " (einsim map shows the loop nest)"
+            return text
         }
         switch algorithm {
         case let .perPass(_, passes, cascade):

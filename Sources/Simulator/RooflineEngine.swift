@@ -30,10 +30,9 @@ public struct RooflineEngine: Sendable {
     /// vector unit).
     static func einsumBreakdown(_ work: [EinsumWork], kernel: KernelCost, machine: GPUMachine, clockRatio r: Double) -> [SimulationResult.EinsumBreakdown] {
         guard !work.isEmpty else { return [] }
-        let units = machine.profile.computeUnits
-        let matrixUnit = units.first { $0.kind == .matrix }?.name ?? "matrix"
-        let sfuUnit = units.first { $0.kind == .specialFunction }?.name ?? units.first { $0.kind == .vector }?.name ?? "vector"
-        let vectorUnit = units.first { $0.kind == .vector }?.name ?? "vector"
+        let matrixUnit = machine.matrixUnitName ?? "matrix"
+        let sfuUnit = machine.specialFunctionUnitName ?? machine.vectorUnitName ?? "vector"
+        let vectorUnit = machine.vectorUnitName ?? "vector"
         var total = OperationCounts()
         for w in work { total += w.perScore }
         let softmaxWeight = { (c: OperationCounts) in c[.specialFunction] / machine.specialFunctionRate
@@ -108,11 +107,10 @@ public struct RooflineEngine: Sendable {
         let r2 = 1.0
         let matrixEnergy = kernels.reduce(0) { $0 + $1.matrixEnergy }
         // Keyed by the profile's own unit and level names.
-        let units = machine.profile.computeUnits
-        let matrixName = units.first { $0.kind == .matrix }?.name ?? "matrix"
-        let sfuName = units.first { $0.kind == .specialFunction }?.name ?? "special-function"
-        let vectorName = units.first { $0.kind == .vector }?.name ?? "vector"
-        var components: [String: Double] = [:]
+        let matrixName = machine.matrixUnitName ?? "matrix"
+        let sfuName = machine.specialFunctionUnitName ?? "special-function"
+        let vectorName = machine.vectorUnitName ?? "vector"
+        var components: [String: Double] = Dictionary(minimumCapacity: 6)
         components[matrixName, default: 0] += matrixEnergy
         components[sfuName, default: 0] += executed[.specialFunction] * machine.energyPerExp * r2
         components[vectorName, default: 0] += (executed.vectorOperations + executed[.divide]) * machine.energyPerVectorOp * r2
@@ -130,7 +128,7 @@ public struct RooflineEngine: Sendable {
         }
         components[machine.levels.dram, default: 0] += kernels.reduce(0) { $0 + $1.dramEnergy }
         let resources = resourceTotals.named
-        var bound = resources.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? "none"
+        var bound = resourceTotals.bound
         let unconstrained = kernels.reduce(0) { $0 + $1.seconds(clockRatio: 1) }
         if r < 0.999 && latency > unconstrained * 1.001 {
             bound = "power limit (clock at \(Int((r * 100).rounded()))%) over \(bound)"
@@ -150,11 +148,9 @@ public struct RooflineEngine: Sendable {
                              lv.shared: machine.sharedMemoryBytesPerCycle * Double(machine.processors) * machine.clockHz]
         // Busy fraction of each unit: its resource time (at the clock the power limit allowed) over the latency.
         if latency > 0 {
-            let units = machine.profile.computeUnits
-            let matrixUnit = units.first { $0.kind == .matrix }?.name ?? "matrix"
-            let softmaxUnit = units.first { $0.kind == .vector }?.name ?? "vector"
-            result.utilization[matrixUnit] = min(1, resourceTotals.matrix / r / latency)
-            result.utilization[softmaxUnit] = min(1, resourceTotals.softmax / r / latency)
+            result.utilization.reserveCapacity(2)
+            result.utilization[matrixName] = min(1, resourceTotals.matrix / r / latency)
+            result.utilization[vectorName] = min(1, resourceTotals.softmax / r / latency)
         }
         return result
     }

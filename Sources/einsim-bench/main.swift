@@ -2,7 +2,14 @@ import Einsim
 import Foundation
 
 /// einsim-bench: throughput of the hot paths, printed so regressions are visible.
-///   swift run -c release einsim-bench
+///   swift run -c release einsim-bench          (everything)
+///   swift run -c release einsim-bench sweep [THREADS…]   (the sweep lines only; given thread
+///                                                       counts run once each, for profiling)
+if CommandLine.arguments.dropFirst().first == "sweep" {
+    let threads = CommandLine.arguments.dropFirst(2).compactMap { Int($0) }.filter { $0 >= 1 }
+    print(sweepBenchmarkLines(threads: threads, runs: threads.isEmpty ? 3 : 1).joined(separator: "\n"))
+    exit(0)
+}
 func measure(_ label: String, unit: String, minimumSeconds: Double = 1.0, _ body: () -> Int) -> String {
     var iterations = 0
     let start = Date()
@@ -158,28 +165,5 @@ print("serving (cycle engine): GPT3-30B batch 512 on NeuPIMs in \(Format.fixed(o
       + "Examples/neupims.xml: \(examplePoints) points in \(Format.fixed(Date().timeIntervalSince(exampleStart), 2)) s")
 if sink == 42 { print("") }
 
-// Sweeps: a 20,000-point preset-mapped GPU sweep (Llama-3-8B decode, FA2 on the H100: batch 1-200
-// x HBM bandwidth 1-10.9 TB/s), prepared once, run on every core, rendered as CSV rows in grid order.
-do {
-    var sweepBase = SweepBase()
-    sweepBase.model = "llama-3-8b"; sweepBase.phase = "decode"; sweepBase.seq = 16384; sweepBase.mapping = "fa2"
-    let sweepParameters = [try SweepParameter.parse("hbm.bandwidth=1TB/s:10.9TB/s:+0.1TB/s"), try SweepParameter.parse("batch=1:200:+1")]
-    var best = 0.0
-    var sweepBytes = 0
-    for _ in 0..<3 {
-        let start = Date()
-        let sweep = try AttentionSweep(base: sweepBase, parameters: sweepParameters)
-        var rows = 0
-        SweepExecution.run(0..<sweep.count, body: { i in
-            (try? SweepOutput.lines(.csv, point: i, parameters: sweepParameters, coordinates: sweep.coordinates(of: i), records: sweep.evaluate(i))) ?? ""
-        }) { _, texts in
-            for t in texts where !t.isEmpty { rows += 1; sweepBytes += t.utf8.count }
-            return true
-        }
-        let seconds = Date().timeIntervalSince(start)
-        guard rows == sweep.count else { print("sweep: only \(rows) of \(sweep.count) points ran"); break }
-        best = max(best, Double(sweep.count) / seconds)
-    }
-    print("sweep: \(Format.fixed(best / 1e3, 1))k points/s (20,000-point preset-mapped GPU sweep, \(SweepExecution.defaultThreads) threads, CSV rows included; best of 3)")
-    if sweepBytes == 42 { print("") }
-}
+// Sweeps: the 20,000-point preset-mapped GPU sweep on one and on two threads (and every core).
+print(sweepBenchmarkLines().joined(separator: "\n"))

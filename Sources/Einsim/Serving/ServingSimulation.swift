@@ -25,7 +25,7 @@ public struct ServingResult: Sendable {
 }
 
 /// Simulates batched decoding (`--scope serving`): a decode iteration of one layer on one device
-/// becomes a loop body of tasks (``ServingLayerBuilder``) that the event-driven scheduler runs
+/// becomes a loop body of tasks (`ServingLayerBuilder`) that the event-driven scheduler runs
 /// for the stage's layers (extrapolating the periodic steady state); PIM attention is timed at
 /// DRAM-command level. Pipeline stages run concurrently on different micro-batches, so the
 /// system generates `batch` tokens per stage iteration.
@@ -182,7 +182,7 @@ public enum ServingSimulation {
 
 extension ServingSimulation {
     /// The organization with the highest throughput among those the system runs (ties: the
-    /// lower energy per token, then the order of ``ServingOrganization/allCases``).
+    /// lower energy per token, then the order of `ServingOrganization.allCases`).
     public static func best(_ workload: ServingWorkload, profile: HardwareProfile, variant: VariantSpec? = nil) throws -> ServingResult {
         let machine = try ServingMachine(profile: profile)
         var best: ServingResult?

@@ -3,13 +3,14 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import EinsimCore
 
 /// The shipped hardware profiles, and loading a profile by name or path.
 ///
 /// The profiles directory (holding `einsim-hardware.xsd` and the shipped `*.xml`) is found from
-/// any working directory: `$EINSIM_PROFILES` first, then the repository's `HardwareProfiles/`
-/// (derived from this source file's path), then `HardwareProfiles/` (or
-/// `share/einsim/HardwareProfiles/`) beside the executable or in one of its ancestors.
+/// any working directory along ``searchPath``: `$EINSIM_PROFILES` first, then an installation
+/// (`<bin>/../share/einsim/profiles`), a copy beside the executable
+/// (`<bin>/einsim-data/profiles`), the source tree's `HardwareProfiles/`.
 public enum ProfileLibrary {
     /// The schema's file name inside the profiles directory.
     public static let schemaFileName = "einsim-hardware.xsd"
@@ -41,6 +42,10 @@ public enum ProfileLibrary {
         if nameOrPath.hasSuffix(".xml") || FileManager.default.fileExists(atPath: nameOrPath) {
             return try ProfileLoader.load(path: nameOrPath)
         }
+        guard profilesDirectory != nil else {
+            // Nothing found anywhere: say where einsim looked, not that the name is unknown.
+            throw ProfileErrors([ProfileError(.schemaNotFound, file: nil, line: nil)])
+        }
         guard let path = locate(nameOrPath, near: nil) else {
             throw ProfileErrors([ProfileError(.unknownProfile(name: nameOrPath, candidates: shippedProfileNames()), file: nil, line: nil)])
         }
@@ -62,26 +67,13 @@ public enum ProfileLibrary {
         return names.sorted()
     }
 
-    /// Directories searched for the profiles, in order.
-    static func candidateDirectories() -> [String] {
-        var directories: [String] = []
-        if let environment = ProcessInfo.processInfo.environment["EINSIM_PROFILES"], !environment.isEmpty {
-            directories.append(environment)
-        }
-        // …/Sources/HardwareModel/Library/ProfileLibrary.swift → …/HardwareProfiles
-        var source = ProfileLoader.directory(of: #filePath)
-        for _ in 0..<3 { source = ProfileLoader.directory(of: source) }
-        directories.append(source + "/HardwareProfiles")
-        if let executable = CommandLine.arguments.first, executable.contains("/") {
-            var directory = ProfileLoader.directory(of: executable)
-            for _ in 0..<8 {
-                directories.append(directory + "/HardwareProfiles")
-                directories.append(directory + "/share/einsim/HardwareProfiles")
-                let parent = ProfileLoader.directory(of: directory)
-                if parent == directory { break }
-                directory = parent
-            }
-        }
-        return directories
+    /// The folders searched for the profiles, in order (``ResourceSearchPath``:
+    /// `$EINSIM_PROFILES`, the installed and copied locations beside the executable, the source
+    /// tree).
+    public static var searchPath: ResourceSearchPath {
+        ResourceSearchPath.standard(.profiles, environment: ProcessInfo.processInfo.environment)
     }
+
+    /// Directories searched for the profiles, in order.
+    static func candidateDirectories() -> [String] { searchPath.candidates }
 }

@@ -59,7 +59,8 @@ enum ProfileProblem: Sendable, Hashable {
         case .schemaUnreadable(let path, let detail):
             return ("the schema '\(path)' cannot be used: \(detail)", "reinstall einsim's HardwareProfiles directory")
         case .schemaNotFound:
-            return ("cannot find einsim-hardware.xsd", "set EINSIM_PROFILES to einsim's HardwareProfiles directory")
+            let path = ProfileLibrary.searchPath
+            return (path.notFoundMessage, path.notFoundSuggestion)
         case .badQuantity(let error):
             return (error.description, error.suggestion)
         case .notAnInteger(let text):

@@ -13,19 +13,23 @@ public enum AlgorithmResolver {
         "1pass": "attention-1pass.einsum", "2pass": "attention-2pass.einsum", "3pass": "attention-3pass.einsum",
     ]
 
-    /// Directory of the shipped `.einsum` cascades (found from any working directory).
+    /// The folders searched for the shipped cascades, in order (``ResourceSearchPath``:
+    /// `$EINSIM_CASCADES`, the installed and copied locations beside the executable, the source
+    /// tree's `Examples/cascades`).
+    public static var searchPath: ResourceSearchPath {
+        ResourceSearchPath.standard(.cascades, environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// Directory of the shipped `.einsum` cascades (found from any working directory along
+    /// ``searchPath``).
     public static var cascadesDirectory: String? {
-        var candidates: [String] = []
-        if let env = ProcessInfo.processInfo.environment["EINSIM_CASCADES"] { candidates.append(env) }
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        candidates.append(url.appendingPathComponent("Examples/cascades").path)
-        var exe = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").deletingLastPathComponent()
-        for _ in 0..<5 {
-            candidates.append(exe.appendingPathComponent("Examples/cascades").path)
-            exe.deleteLastPathComponent()
-        }
-        return candidates.first { FileManager.default.fileExists(atPath: $0 + "/attention-1pass.einsum") }
+        searchPath.first { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    /// The error when the shipped cascades are not found: every folder searched, and the variable.
+    public static var cascadesNotFound: SimulationError {
+        let path = searchPath
+        return .unsupported(path.notFoundMessage + "; " + path.notFoundSuggestion)
     }
 
     nonisolated(unsafe) private static var parsed: [String: Cascade] = [:]
@@ -53,7 +57,7 @@ public enum AlgorithmResolver {
     static func parse(_ name: String) throws -> Cascade {
         if let file = shipped[name] {
             guard let dir = cascadesDirectory else {
-                throw SimulationError.unsupported("the shipped cascades (Examples/cascades) were not found; set EINSIM_CASCADES")
+                throw cascadesNotFound
             }
             return try CascadeParser.parse(contentsOf: dir + "/" + file)
         }

@@ -10,7 +10,7 @@ public enum FusedCascade {
     /// Loads `file` from the shipped cascades directory.
     public static func load(_ file: String) throws -> Cascade {
         guard let dir = AlgorithmResolver.cascadesDirectory else {
-            throw SimulationError.unsupported("the shipped cascades (Examples/cascades) were not found; set EINSIM_CASCADES")
+            throw AlgorithmResolver.cascadesNotFound
         }
         return try CascadeParser.parse(contentsOf: dir + "/" + file)
     }

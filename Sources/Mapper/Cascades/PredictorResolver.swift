@@ -12,7 +12,7 @@ public enum PredictorResolver {
     public static func cascade(_ name: String) throws -> Cascade {
         _ = try PredictorCatalog.validate(name)
         guard let dir = AlgorithmResolver.cascadesDirectory else {
-            throw SimulationError.unsupported("the shipped cascades (Examples/cascades) were not found; set EINSIM_CASCADES")
+            throw AlgorithmResolver.cascadesNotFound
         }
         return try CascadeParser.parse(contentsOf: dir + "/predictors/" + name + ".einsum")
     }

@@ -7,11 +7,11 @@ public enum AttentionAlgorithm: Sendable, Hashable {
     /// A 1-pass cascade, one fused kernel: per-score costs from the cascade at the mapping's key
     /// tile, traffic from the cascade's inputs and outputs (`tensors`); `cascade` is kept for
     /// reports (`einsim map` lists its Einsums).
-    case onePass(costsAtTile: @Sendable (Int) -> ScoreCosts, tensors: [AttentionTensor] = AttentionTensor.standard,
+    indirect case onePass(costsAtTile: @Sendable (Int) -> ScoreCosts, tensors: [AttentionTensor] = AttentionTensor.standard,
                  cascade: Cascade? = nil, einsumsAtTile: @Sendable (Int) -> [EinsumWork] = { _ in [] })
     /// A multi-pass cascade: one kernel per pass, with its operation counts and the bytes that
     /// cross its boundaries (intermediates round-trip through DRAM).
-    case perPass(name: String, passes: [PassWork], cascade: Cascade? = nil)
+    indirect case perPass(name: String, passes: [PassWork], cascade: Cascade? = nil)
 
     public static func == (l: AttentionAlgorithm, r: AttentionAlgorithm) -> Bool {
         switch (l, r) {

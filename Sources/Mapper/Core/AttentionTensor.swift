@@ -29,7 +29,14 @@ public struct AttentionTensor: Sendable, Hashable {
 
     /// True for tensors indexed by keys but not queries: in GQA they are shared by the query heads
     /// of a KV head (K and V); every other head-indexed tensor is per query head.
-    public var perKVHead: Bool { ranks.contains(.key) && !ranks.contains(.query) }
+    public var perKVHead: Bool {
+        // One pass over the set (comparing cases hashes nothing; `contains` hashed the raw names).
+        var key = false, query = false
+        for r in ranks {
+            if r == .key { key = true } else if r == .query { query = true }
+        }
+        return key && !query
+    }
 
     /// Q, K, V in and O out: FlashAttention's own interface (the closed-form 1-pass cascade).
     public static let standard: [AttentionTensor] = [

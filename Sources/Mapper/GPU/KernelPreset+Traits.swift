@@ -1,3 +1,5 @@
+import Foundation
+
 extension KernelPreset {
     /// The kernel traits this preset pins for a head dimension.
     ///
@@ -12,6 +14,11 @@ extension KernelPreset {
     /// Overlap fractions and extra ALU work were fitted once per family on the shared H100 file
     /// (see `Calibration/README.md`); they are properties of the kernel, not of a shape.
     public func traits(headDim d: Int) -> KernelTraits {
+        KernelTraitsCache.traits(self, headDim: d)
+    }
+
+    /// The traits built afresh (``traits(headDim:)`` keeps them per preset and head dimension).
+    func makeTraits(headDim d: Int) -> KernelTraits {
         let decodeKV = d <= 64 ? 256 : (d <= 128 ? 128 : 64)
         switch self {
         case .fa2, .auto:
@@ -74,5 +81,35 @@ extension KernelPreset {
             t.headDimTiles = [64, 96, 128, 192, 256]
             return t
         }
+    }
+}
+
+/// Traits per (preset, head dimension), built once: every preset-mapped sweep point asks, and
+/// building them formats the kernel's name.
+enum KernelTraitsCache {
+    nonisolated(unsafe) private static var known: [Int: KernelTraits] = [:]
+    private static let lock = NSLock()
+
+    static func traits(_ preset: KernelPreset, headDim d: Int) -> KernelTraits {
+        guard d >= 0, d < 1 << 20 else { return preset.makeTraits(headDim: d) }
+        let ordinal: Int
+        switch preset {
+        case .auto: ordinal = 0
+        case .fa2: ordinal = 1
+        case .fa3: ordinal = 2
+        case .cudnn: ordinal = 3
+        case .flex: ordinal = 4
+        }
+        let key = ordinal << 20 | d
+        lock.lock()
+        let cached = known[key]
+        lock.unlock()
+        if let cached { return cached }
+        let made = preset.makeTraits(headDim: d)
+        lock.lock()
+        if known.count > 4096 { known.removeAll() }
+        known[key] = made
+        lock.unlock()
+        return made
     }
 }
