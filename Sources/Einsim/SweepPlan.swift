@@ -258,16 +258,7 @@ public final class AttentionSweep: Sendable {
     private static func shape(base: SweepBase, parameters: [SweepParameter], workloadAxes: [Int], _ c: [Int]) throws -> (model: String?, phase: String, shape: AttentionShape) {
         var b = base
         for axis in workloadAxes {
-            let n = Int(parameters[axis].numbers[c[axis]] ?? 1)
-            switch parameters[axis].name {
-            case "seq": b.seq = n
-            case "batch": b.batch = n
-            case "heads": b.heads = n
-            case "kv-heads": b.kvHeads = n
-            case "q-len": b.qLen = n
-            case "kv-len": b.kvLen = n
-            default: b.headDim = n
-            }
+            b.set(workloadAxis: parameters[axis].name, to: Int(parameters[axis].numbers[c[axis]] ?? 1))
         }
         if let model = b.model {
             let preset = try ModelPreset.named(model)

@@ -159,16 +159,7 @@ struct SweepCommand: ParsableCommand {
                     let key = String(p.name.dropFirst("variant.".count))
                     o.variants = (o.variants.isEmpty ? ["dense"] : o.variants).map { AttentionSweep.setting(key, to: value, in: $0) }
                 case .workload:
-                    let n = Int(number ?? 1)
-                    switch p.name {
-                    case "seq": o.seq = n
-                    case "batch": o.batch = n
-                    case "heads": o.heads = n
-                    case "kv-heads": o.kvHeads = n
-                    case "q-len": o.qLen = n
-                    case "kv-len": o.kvLen = n
-                    default: o.headDim = n
-                    }
+                    o.set(workloadAxis: p.name, to: Int(number ?? 1))
                 }
             }
             return try o.run { profile in try edits.reduce(profile) { try ProfileParameterPath.apply($1.0, $1.1, to: $0) } }

@@ -351,3 +351,6 @@ enum SearchProgress {
         }
     }
 }
+
+/// Sweep axes set the command line's workload sizes by the same table as the library's.
+extension WorkloadOptions: WorkloadSizes {}

@@ -52,25 +52,24 @@ public enum PredictorResolver {
 
     /// The predictor's kernels, one per pass, for `shape`.
     public static func passes(_ name: String, shape: AttentionShape, block: Int, pattern: SparsePattern? = nil) throws -> [PassWork] {
+        try bound(name, shape: shape, block: block, pattern: pattern).passKernels(namePrefix: "\(name) ")
+    }
+
+    /// The predictor's cascade bound to `shape` (the sizes it declares; derived ranks follow).
+    public static func bound(_ name: String, shape: AttentionShape, block: Int, pattern: SparsePattern? = nil) throws -> BoundCascade {
         let cascade = try self.cascade(name)
         let sizes = binding(name, shape: shape, block: block, pattern: pattern).filter { key, _ in
             guard let rank = cascade.rank(named: key) else { return false }
             if case .partition = rank.shape { return false }
             return true
         }
-        return try cascade.bind(sizes).passKernels(namePrefix: "\(name) ")
+        return try cascade.bind(sizes)
     }
 
     /// The predictor's passes for a spatial target, Einsum by Einsum (tensors crossing a pass
     /// boundary through DRAM), for ``SpatialPassMapper``.
     public static func spatialPasses(_ name: String, shape: AttentionShape, block: Int, pattern: SparsePattern? = nil) throws -> [SpatialPass] {
-        let cascade = try self.cascade(name)
-        let sizes = binding(name, shape: shape, block: block, pattern: pattern).filter { key, _ in
-            guard let rank = cascade.rank(named: key) else { return false }
-            if case .partition = rank.shape { return false }
-            return true
-        }
-        return try cascade.bind(sizes).spatialPasses(namePrefix: "\(name) ")
+        try bound(name, shape: shape, block: block, pattern: pattern).spatialPasses(namePrefix: "\(name) ")
     }
 
     /// Total operation counts of predictor `name` on `shape` (every pass).
