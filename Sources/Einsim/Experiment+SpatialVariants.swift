@@ -10,7 +10,7 @@ extension Experiment {
     /// spatial mapper at the variant's operand precisions and KV-cache width; the cascades of
     /// everything else — a predictor's passes and a prefill's operand quantization before the
     /// attention, SLA's linear part after it, linear attention and MLA decode in place of it —
-    /// are mapped Einsum by Einsum onto the machine's units (``SpatialPassMapper``). Every part
+    /// are mapped Einsum by Einsum onto the machine's units (`SpatialPassMapper` in the Mapper module). Every part
     /// runs under the task's engine.
     public static func simulateVariantOnTarget(_ spec: VariantSpec, shape base: AttentionShape, algorithm: String = "1pass",
                                                profile: HardwareProfile, mapping: String = "auto",
