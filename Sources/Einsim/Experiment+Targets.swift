@@ -39,9 +39,9 @@ extension Experiment {
     /// Simulates one attention call on a non-GPU target (ASIC spatial array, NPU, PIM system).
     /// `mapping` is `auto` (searched over the full mapspace with `search`) or a preset
     /// (`SpatialPreset`), whose cascade replaces `algorithm`. Causal attention, block-sparse and
-    /// block-selection masks, sliding windows and decode token selection skip the tiles they
-    /// leave empty (`SpatialSparsity`); neighborhoods over token grids, stripes and sinks are
-    /// refused.
+    /// block-selection masks, sliding windows, decode token selection, neighborhoods over token
+    /// grids, stripes and sinks skip the tiles they leave empty (`SpatialSparsity`). A call whose
+    /// tensors exceed the off-chip memory is refused.
     public static func simulateOnTarget(shape: AttentionShape, algorithm: String = "1pass", profile: HardwareProfile,
                                         mapping: String = "auto", search: SpatialSearch.Options = .init(),
                                         kvCacheBytesPerElement: Double? = nil,
