@@ -40,7 +40,7 @@ let package = Package(
         .executableTarget(name: "einsim", dependencies: ["EinsimCLI"]),
         .executableTarget(name: "einsim-bench", dependencies: ["Einsim"]),
         // libFuzzer harnesses (Scripts/fuzz.sh builds them with -sanitize=fuzzer,address -DFUZZING).
-        .executableTarget(name: "einsim-fuzz", dependencies: ["Einsim"]),
+        .executableTarget(name: "einsim-fuzz", dependencies: ["Einsim", "EinsimCLI"]),
         .testTarget(name: "EinsumIRTests", dependencies: ["EinsumIR"]),
         .testTarget(name: "HardwareModelTests", dependencies: ["HardwareModel"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Einsim"]),

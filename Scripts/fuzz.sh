@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes every einsim parser with libFuzzer (Swift's -sanitize=fuzzer, with AddressSanitizer):
 # .einsum cascades, XML profiles (inheriting from the shipped ones), experiment files,
-# measurement files and --variant specs.
+# measurement files, --variant specs, and through the CLI sweep files, report inputs (results
+# in json, jsonl and csv) and sweep shards for einsim merge.
 #
 #   Scripts/fuzz.sh [SECONDS_PER_HARNESS] [HARNESS...]     (default: 60 s each, every harness)
 #
@@ -17,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH="${1:-60}"; shift || true
-HARNESSES=("$@"); [ ${#HARNESSES[@]} -eq 0 ] && HARNESSES=(einsum profile experiment measurement variant)
+HARNESSES=("$@"); [ ${#HARNESSES[@]} -eq 0 ] && HARNESSES=(einsum profile experiment measurement variant sweep report merge)
 
 swift build -c release --product einsim-fuzz --scratch-path .build-fuzz \
   -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -parse-as-library 2>&1 | grep -v "ld.gold: warning" | tail -3
@@ -37,6 +38,15 @@ seed() {   # harness -> seed directory
                    vertical-stripes:columns=16,window=64 double-sparsity:tokens=0.1,channels=0.25 quest:tokens=0.2,page=16 \
                    razor:retrieval=0.2,window=64,sink=4 linear:block=64 sla:critical=0.1,marginal=0.2 mla moh:active=0.5 \
                    precision:qk=int8,pv=fp8 kv-cache:bits=4,group=64; do printf '%s' "$v" > "$dir/v$i"; i=$((i+1)); done ;;
+    sweep)       cp Examples/sweeps/*.xml "$dir/" ;;
+    report|merge) # results of the shipped examples, in every format a report or a merge reads
+                 swift build -c release --product einsim 2>&1 | tail -1 >&2
+                 local einsim=.build/release/einsim
+                 "$einsim" simulate Examples/experiments/$(ls Examples/experiments | head -1) --format json > "$dir/simulate.json" 2>/dev/null || true
+                 "$einsim" sweep Examples/sweeps/h100-decode-bandwidth.xml --format jsonl > "$dir/sweep.jsonl" 2>/dev/null || true
+                 for f in csv jsonl; do
+                   "$einsim" sweep Examples/sweeps/h100-decode-bandwidth.xml --format $f --shard 1/2 --output "$dir/shard.$f" >/dev/null 2>&1 || true
+                 done ;;
   esac
   cp Fuzz/malformed/"$h"/* "$dir/" 2>/dev/null || true   # the malformed-input findings, kept as seeds
   echo "$dir"

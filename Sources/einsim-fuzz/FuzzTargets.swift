@@ -1,13 +1,15 @@
 import Einsim
+import EinsimCLI
 import Foundation
 
 /// libFuzzer harnesses for every parser that reads what people write: `.einsum` cascades, XML
-/// profiles (with inheritance from the shipped ones), experiment files, measurement files and
-/// `--variant` specs. One binary; `EINSIM_FUZZ_TARGET` picks the harness. Built and run by
+/// profiles (with inheritance from the shipped ones), experiment files, measurement files,
+/// `--variant` specs, and through the CLI itself sweep files (`einsim sweep FILE`), the results
+/// a report reads (`einsim report FILE --html`) and sweep shards (`einsim merge FILE`). One binary; `EINSIM_FUZZ_TARGET` picks the harness. Built and run by
 /// `Scripts/fuzz.sh` (`-sanitize=fuzzer,address -DFUZZING`); a plain build makes a binary that
 /// explains how to run it.
 enum FuzzHarness: String, CaseIterable {
-    case einsum, profile, experiment, measurement, variant
+    case einsum, profile, experiment, measurement, variant, sweep, report, merge
 
     static let selected: FuzzHarness = {
         let name = ProcessInfo.processInfo.environment["EINSIM_FUZZ_TARGET"] ?? "einsum"
@@ -19,6 +21,12 @@ enum FuzzHarness: String, CaseIterable {
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }()
+
+    /// Writes `data` to a file of the scratch folder; its path, or nil when it cannot be written.
+    static func write(_ data: Data, as name: String) -> String? {
+        let path = scratch + "/" + name
+        return FileManager.default.createFile(atPath: path, contents: data) ? path : nil
+    }
 
     /// Runs one input; errors are the expected outcome of bad input, a crash or hang is a finding.
     func run(_ data: Data) {
@@ -43,6 +51,18 @@ enum FuzzHarness: String, CaseIterable {
             guard FileManager.default.createFile(atPath: path, contents: data),
                   let profile = try? ProfileResolver.load("nvidia-h100-sxm") else { return }
             _ = try? AccuracyReport.run(path: path, profile: profile)
+        case .sweep:
+            // A few points only: a hang is an input that takes > 5 s, and a real sweep point
+            // may take tens of milliseconds.
+            guard let path = Self.write(data, as: "input-sweep.xml") else { return }
+            _ = EinsimCommand.capture(arguments: ["sweep", path, "--max-points", "8", "--threads", "1", "--format", "csv"])
+        case .report:
+            guard let path = Self.write(data, as: "input-results.json") else { return }
+            _ = EinsimCommand.capture(arguments: ["report", path, "--html", Self.scratch + "/report.html"])
+        case .merge:
+            guard let path = Self.write(data, as: "input-shard.csv") else { return }
+            _ = EinsimCommand.capture(arguments: ["merge", path, path])
+            _ = EinsimCommand.capture(arguments: ["merge", path])
         case .variant:
             guard let text = String(data: data, encoding: .utf8), let spec = try? VariantSpec.parse(text) else { return }
             let shape = AttentionShape(batch: 1, heads: 2, qLen: 256, headDim: 64)

@@ -107,48 +107,43 @@ public enum BreakdownChart {
     public static func charts(_ rows: [ReportRow]) -> [ReportChart] {
         let (selected, selection) = selectRows(rows)
         let labels = ReportRow.shortLabels(rows)
-        func suffix(_ s: String) -> String { selection.map { s + " " + $0 } ?? s }
-        var charts: [ReportChart] = []
-        let einsumBars = selected.map { i in Bar(row: i, label: labels[i], parts: merged(rows[i].einsums.map { .init(name: $0.name, value: $0.seconds) }), marker: rows[i].latency) }
-        if let svg = svg(name: "latency-by-einsum", title: "Latency by Einsum", bars: einsumBars, unit: "time (s)", markerLabel: "latency") {
-            charts.append(ReportChart(name: "latency-by-einsum", heading: "Latency by Einsum", svg: svg,
-                                      note: suffix("Each Einsum's time on its unit; Einsums that overlap in a pipeline make a bar longer than the latency (black mark).")))
-        } else {
-            let groupBars = selected.map { i in Bar(row: i, label: labels[i], parts: merged(rows[i].groups.map { .init(name: $0.name, value: $0.seconds) }), marker: rows[i].latency) }
-            if let svg = svg(name: "latency-by-group", title: "Latency by fused group", bars: groupBars, unit: "time (s)", markerLabel: "latency") {
-                charts.append(ReportChart(name: "latency-by-group", heading: "Latency by fused group (kernel)", svg: svg,
-                                          note: suffix("No result has per-Einsum times (GPU kernels fuse the Einsums), so the bars split the latency by kernel.")))
-            } else {
-                charts.append(.omitted("latency-by-einsum", "Latency by Einsum", because: "Omitted: no result has per-Einsum or per-kernel times (CSV carries totals only: write --format json or jsonl)."))
-            }
+        let bars = BarSource(rows: rows, selected: selected, labels: labels)
+        let omittedCSV = " (CSV carries totals only: write --format json or jsonl)."
+        let latency = chart("latency-by-einsum", "Latency by Einsum", bars: bars.bars({ merged($0.einsums.map { .init(name: $0.name, value: $0.seconds) }) }, marker: \.latency),
+                            unit: "time (s)", marker: "latency", selection: selection,
+                            note: "Each Einsum's time on its unit; Einsums that overlap in a pipeline make a bar longer than the latency (black mark).")
+            ?? chart("latency-by-group", "Latency by fused group (kernel)", title: "Latency by fused group",
+                     bars: bars.bars({ merged($0.groups.map { .init(name: $0.name, value: $0.seconds) }) }, marker: \.latency), unit: "time (s)", marker: "latency",
+                     selection: selection, note: "No result has per-Einsum times (GPU kernels fuse the Einsums), so the bars split the latency by kernel.")
+            ?? .omitted("latency-by-einsum", "Latency by Einsum", because: "Omitted: no result has per-Einsum or per-kernel times" + omittedCSV)
+        let unitParts: (ReportRow) -> [ReportRow.Part] = { r in r.einsums.isEmpty ? r.resourceSeconds : merged(r.einsums.map { .init(name: $0.unit, value: $0.seconds) }) }
+        let units = chart("latency-by-unit", "Time by unit and memory level", bars: bars.bars(unitParts, marker: \.latency), unit: "time (s)", marker: "latency",
+                          selection: selection,
+                          note: "Busy time of each unit (its Einsums summed), or for GPU kernels the time each resource alone would take; they overlap, so the black mark is the latency.")
+            ?? .omitted("latency-by-unit", "Time by unit and memory level", because: "Omitted: no result has per-unit or per-resource times" + omittedCSV)
+        let energy = chart("energy", "Energy by unit and memory level", bars: bars.bars({ [.init(name: "static", value: $0.staticEnergy)] + $0.energyParts }, marker: \.energy),
+                           unit: "energy (J)", marker: "energy", selection: selection,
+                           note: "Static energy (idle power × latency) and each unit's and memory level's dynamic energy as the engine breaks it down; the black mark is the result's energy.")
+            ?? .omitted("energy", "Energy by unit and memory level", because: "Omitted: no result has an energy breakdown" + omittedCSV)
+        let traffic = chart("traffic", "Traffic by memory level", bars: bars.bars(\.bytesPerLevel, marker: { _ in nil }), unit: "bytes moved (B)", marker: nil,
+                            selection: selection, note: "Bytes moved at each storage level.")
+            ?? .omitted("traffic", "Traffic by memory level", because: "Omitted: no result has bytes per memory level" + omittedCSV)
+        return [latency, units, energy, traffic]
+    }
+
+    /// The selected rows' bars of one breakdown.
+    struct BarSource {
+        let rows: [ReportRow], selected: [Int], labels: [String]
+
+        func bars(_ parts: (ReportRow) -> [ReportRow.Part], marker: (ReportRow) -> Double?) -> [Bar] {
+            selected.map { i in Bar(row: i, label: labels[i], parts: parts(rows[i]), marker: marker(rows[i])) }
         }
-        let unitBars = selected.map { i -> Bar in
-            let r = rows[i]
-            let parts = r.einsums.isEmpty ? r.resourceSeconds : merged(r.einsums.map { .init(name: $0.unit, value: $0.seconds) })
-            return Bar(row: i, label: labels[i], parts: parts, marker: r.latency)
-        }
-        if let svg = svg(name: "latency-by-unit", title: "Time by unit and memory level", bars: unitBars, unit: "time (s)", markerLabel: "latency") {
-            charts.append(ReportChart(name: "latency-by-unit", heading: "Time by unit and memory level", svg: svg,
-                                      note: suffix("Busy time of each unit (its Einsums summed), or for GPU kernels the time each resource alone would take; they overlap, so the black mark is the latency.")))
-        } else {
-            charts.append(.omitted("latency-by-unit", "Time by unit and memory level", because: "Omitted: no result has per-unit or per-resource times (CSV carries totals only: write --format json or jsonl)."))
-        }
-        let energyBars = selected.map { i -> Bar in
-            let r = rows[i]
-            return Bar(row: i, label: labels[i], parts: [.init(name: "static", value: r.staticEnergy)] + r.energyParts, marker: r.energy)
-        }
-        if let svg = svg(name: "energy", title: "Energy by unit and memory level", bars: energyBars, unit: "energy (J)", markerLabel: "energy") {
-            charts.append(ReportChart(name: "energy", heading: "Energy by unit and memory level", svg: svg,
-                                      note: suffix("Static energy (idle power × latency) and each unit's and memory level's dynamic energy as the engine breaks it down; the black mark is the result's energy.")))
-        } else {
-            charts.append(.omitted("energy", "Energy by unit and memory level", because: "Omitted: no result has an energy breakdown (CSV carries totals only: write --format json or jsonl)."))
-        }
-        let bytesBars = selected.map { i in Bar(row: i, label: labels[i], parts: rows[i].bytesPerLevel, marker: nil) }
-        if let svg = svg(name: "traffic", title: "Traffic by memory level", bars: bytesBars, unit: "bytes moved (B)") {
-            charts.append(ReportChart(name: "traffic", heading: "Traffic by memory level", svg: svg, note: suffix("Bytes moved at each storage level.")))
-        } else {
-            charts.append(.omitted("traffic", "Traffic by memory level", because: "Omitted: no result has bytes per memory level (CSV carries totals only: write --format json or jsonl)."))
-        }
-        return charts
+    }
+
+    /// One breakdown chart, or nil when no bar has a part to draw.
+    static func chart(_ name: String, _ heading: String, title: String? = nil, bars: [Bar], unit: String, marker: String?,
+                      selection: String?, note: String) -> ReportChart? {
+        guard let svg = svg(name: name, title: title ?? heading, bars: bars, unit: unit, markerLabel: marker) else { return nil }
+        return ReportChart(name: name, heading: heading, svg: svg, note: selection.map { note + " " + $0 } ?? note)
     }
 }
