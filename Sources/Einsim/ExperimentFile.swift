@@ -1,5 +1,6 @@
 import EinsimCore
 import HardwareModel
+import Workloads
 
 /// An experiment file: the same choices as the `simulate` flags, written down once.
 ///
@@ -94,7 +95,12 @@ public struct ExperimentFile: Sendable, Hashable {
                     }
                     file.batches.append(n)
                 }
-            case "datasets": file.datasets = try text().split(whereSeparator: \.isWhitespace).map(String.init)
+            case "datasets":
+                for word in try text().split(whereSeparator: \.isWhitespace) {
+                    do { file.datasets.append(try ServingDataset.named(String(word)).name) } catch let error as InputError {
+                        throw SimpleInputError("<datasets>: " + error.message, at: child.location, suggestion: error.suggestion)
+                    }
+                }
             case "algorithm": file.algorithm = try text()
             case "objective": file.objective = try text()
             case "workload":

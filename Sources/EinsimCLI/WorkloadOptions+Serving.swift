@@ -9,13 +9,16 @@ extension WorkloadOptions {
             throw SimpleInputError("--scope serving needs --model NAME", suggestion: "e.g. --model gpt-3-30b --batch 256 --scope serving")
         }
         for flag in [("seq", seq != nil), ("q-len", qLen != nil), ("kv-len", kvLen != nil), ("heads", heads != nil), ("head-dim", headDim != nil)] where flag.1 {
-            throw SimpleInputError("--\(flag.0) does not apply to --scope serving: the dataset sets the KV lengths", suggestion: "use --dataset sharegpt|alpaca")
+            throw SimpleInputError("--\(flag.0) does not apply to --scope serving: the dataset sets the KV lengths", suggestion: "use --dataset sharegpt|alpaca|IN:OUT (e.g. 2048:128)")
         }
         if let phase, phase != "decode" {
             throw SimpleInputError("--scope serving models decoding; --phase \(phase.prefix(20)) does not apply", suggestion: "drop --phase (prefill runs on the compute device: --scope end-to-end)")
         }
         let preset = try ModelPreset.named(modelName)
-        let data = try ServingDataset.named(dataset ?? "sharegpt")
+        let data: ServingDataset
+        do { data = try ServingDataset.named(dataset ?? "sharegpt") } catch let error as InputError {
+            throw SimpleInputError("--dataset: " + error.message, suggestion: error.suggestion)
+        }
         let published = Parallelism.published(for: preset)
         let parallelism = Parallelism(tensor: tensorParallel ?? published.tensor, pipeline: pipelineParallel ?? published.pipeline)
         let workload = ServingWorkload(model: preset, batch: batch ?? 1, dataset: data, parallelism: parallelism)

@@ -29,7 +29,7 @@ struct WorkloadOptions: ParsableArguments {
     @Option(name: .customLong("time-limit"), help: "Seconds the mapper may search before returning its best so far (default 60).") var timeLimit: Double = 60
     @Option(help: "roofline or cycle (event-driven tasks on units, buses and PIM banks; DRAM/PIM at command level). Default: roofline, cycle for --scope serving.")
     var engine: String?
-    @Option(help: "Request dataset of --scope serving: sharegpt or alpaca (default sharegpt).") var dataset: String?
+    @Option(help: "Request dataset of --scope serving: sharegpt, alpaca, or IN:OUT mean prompt and generated tokens, e.g. 2048:128 (default sharegpt).") var dataset: String?
     @Option(name: .customLong("tensor-parallel"), help: "Devices each layer is split over with --scope serving (default: the model's published parallelism).")
     var tensorParallel: Int?
     @Option(name: .customLong("pipeline-parallel"), help: "Pipeline stages with --scope serving (default: the model's published parallelism).")
@@ -312,7 +312,6 @@ extension WorkloadOptions {
             }
             return scope
         }
-        for dataset in file.datasets { _ = try ServingDataset.named(dataset) }
         let batches = file.batches.isEmpty ? [base.batch] : file.batches.map(Optional.some)
         let datasets = file.datasets.isEmpty ? [base.dataset] : file.datasets.map(Optional.some)
         var records: [ResultRecord] = []

@@ -8,16 +8,36 @@ public struct ServingDataset: Sendable, Hashable {
     public var meanOutputTokens: Int
     public var source: String
 
+    /// A dataset of requests with `meanInputTokens` prompt and `meanOutputTokens` generated tokens.
+    public init(name: String, meanInputTokens: Int, meanOutputTokens: Int, source: String) {
+        self.name = name; self.meanInputTokens = meanInputTokens; self.meanOutputTokens = meanOutputTokens; self.source = source
+    }
+
     public static let all: [ServingDataset] = [
         .init(name: "sharegpt", meanInputTokens: 80, meanOutputTokens: 296, source: "pim.md: NeuPIMs datasets, ShareGPT mean input/output 80/296"),
         .init(name: "alpaca", meanInputTokens: 12, meanOutputTokens: 56, source: "pim.md: NeuPIMs datasets, Alpaca mean input/output 12/56"),
     ]
 
-    /// The dataset named `name`, or an input error with a suggestion.
+    /// Longest request a dataset may describe (input + output tokens): a PIM GEMV's tiles grow
+    /// with the context, and 1M tokens is the longest context the engines are specified for.
+    public static let maximumRequestTokens = 1 << 20
+
+    /// The dataset named `name` (`sharegpt`, `alpaca`), or `IN:OUT`: requests of IN prompt and
+    /// OUT generated tokens on average (e.g. `2048:128`); an input error with a suggestion otherwise.
     public static func named(_ name: String) throws -> ServingDataset {
         if let d = all.first(where: { $0.name == name.lowercased() }) { return d }
-        throw SimpleInputError("unknown dataset '\(name.prefix(40))'",
-                               suggestion: Suggestions.didYouMean(name, in: all.map(\.name)) ?? "datasets: " + all.map(\.name).joined(separator: ", "))
+        let parts = name.split(separator: ":", omittingEmptySubsequences: false)
+        let known = "datasets: " + all.map(\.name).joined(separator: ", ") + ", or IN:OUT (mean prompt and generated tokens, e.g. 2048:128)"
+        guard parts.count == 2 else {
+            throw SimpleInputError("unknown dataset '\(name.prefix(40))'", suggestion: Suggestions.didYouMean(name, in: all.map(\.name)) ?? known)
+        }
+        guard let input = Int(parts[0]), let output = Int(parts[1]), input >= 0, output >= 0, input + output >= 1,
+              input <= maximumRequestTokens, output <= maximumRequestTokens, input + output <= maximumRequestTokens else {
+            throw SimpleInputError("dataset '\(name.prefix(40))': IN:OUT takes whole numbers of prompt and generated tokens, together 1 to \(maximumRequestTokens)",
+                                   suggestion: known)
+        }
+        return ServingDataset(name: "\(input):\(output)", meanInputTokens: input, meanOutputTokens: output,
+                              source: "given: mean input/output \(input)/\(output) tokens")
     }
 }
 

@@ -85,5 +85,10 @@ struct FuseMaxReproductionTests {
             .write(toFile: path, atomically: true, encoding: .utf8)
         let (status, _, err) = AdversarialInputTests.run(["simulate", path])
         #expect(status == 2 && err.contains(":2:") && err.contains("many"), "\(err)")
+        // A serving study's <datasets>: names or IN:OUT, a bad one located with what would do.
+        try "<experiment><configuration name=\"a\" hardware=\"neupims\" mapping=\"npu-only\"/><models>gpt-3-6.7b</models>\n<datasets>alpaca 2048:x</datasets></experiment>"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let (datasetStatus, _, datasetError) = AdversarialInputTests.run(["simulate", path])
+        #expect(datasetStatus == 2 && datasetError.contains(":2:") && datasetError.contains("2048:x") && datasetError.contains("IN:OUT"), "\(datasetError)")
     }
 }

@@ -140,6 +140,27 @@ struct ServingTests {
         }
     }
 
+    /// `IN:OUT` datasets: requests attend over IN + OUT·(i + ½)/B tokens; the longer the
+    /// requests, the larger attention's share of a step and what PIM buys over NPU-only.
+    @Test func givenRequestLengthsSetTheContextsAndPIMGainsGrowWithThem() throws {
+        let d = try ServingDataset.named("2048:128")
+        #expect(d.name == "2048:128" && d.meanInputTokens == 2048 && d.meanOutputTokens == 128)
+        let w = ServingWorkload(model: try ModelPreset.named("gpt-3-6.7b"), batch: 4, dataset: d)
+        #expect(w.contextLengths == [2048 + 16, 2048 + 48, 2048 + 80, 2048 + 112])
+        for bad in ["2048:", ":128", "a:b", "0:0", "-1:5", "1048576:1", "1:2:3", "12x8"] {
+            #expect(throws: SimpleInputError.self, "\(bad)") { try ServingDataset.named(bad) }
+        }
+        var last = 0.0
+        for dataset in ["alpaca", "sharegpt", "1024:256", "2048:128"] {
+            let pim = try Self.serve("gpt-3-6.7b", batch: 32, on: "neupims", .neupims, dataset: dataset)
+            let npu = try Self.serve("gpt-3-6.7b", batch: 32, on: "neupims", .npuOnly, dataset: dataset)
+            let gain = pim.tokensPerSecond / npu.tokensPerSecond
+            #expect(gain > last, "\(dataset): \(gain)")
+            last = gain
+        }
+        #expect(last > 2, "2048:128 at batch 32: \(last)")
+    }
+
     @Test func refusalsNameWhatWouldWork() throws {
         #expect(throws: SimpleInputError.self) { try Self.serve("gpt-3-13b", batch: 64, on: "nvidia-a100-sxm", .neupims) }
         #expect(throws: SimpleInputError.self) { try Self.serve("gpt-3-13b", batch: 64, on: "tpu-like-npu", .npuPIM) }
