@@ -161,6 +161,19 @@ struct ServingTests {
         #expect(last > 2, "2048:128 at batch 32: \(last)")
     }
 
+    /// AttAcc's headline (up to 2.81× over the GPUs alone for GPT-3 175B) appears over long
+    /// requests, where attention is most of a step (Examples/attacc-long-context.xml).
+    @Test func attaccOverGPUOnlyForLongRequestsOn175B() throws {
+        let attacc = try Self.serve("gpt-3-175b", batch: 128, on: "attacc", .attacc, dataset: "2048:128")
+        let gpu = try Self.serve("gpt-3-175b", batch: 128, on: "nvidia-a100-sxm", .gpuOnly, dataset: "2048:128")
+        let speedup = attacc.tokensPerSecond / gpu.tokensPerSecond
+        #expect(speedup > 2.8 * 0.85 && speedup < 2.8 * 1.15, "\(speedup)")
+        #expect(attacc.joulesPerToken < gpu.joulesPerToken / 2, "\(attacc.joulesPerToken) vs \(gpu.joulesPerToken)")
+        let short = try Self.serve("gpt-3-175b", batch: 128, on: "attacc", .attacc, dataset: "alpaca").tokensPerSecond
+            / Self.serve("gpt-3-175b", batch: 128, on: "nvidia-a100-sxm", .gpuOnly, dataset: "alpaca").tokensPerSecond
+        #expect(short < speedup / 1.5, "Alpaca's 40-token requests leave little for PIM: \(short)")
+    }
+
     @Test func refusalsNameWhatWouldWork() throws {
         #expect(throws: SimpleInputError.self) { try Self.serve("gpt-3-13b", batch: 64, on: "nvidia-a100-sxm", .neupims) }
         #expect(throws: SimpleInputError.self) { try Self.serve("gpt-3-13b", batch: 64, on: "tpu-like-npu", .npuPIM) }
