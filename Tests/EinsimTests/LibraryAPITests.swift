@@ -135,20 +135,8 @@ import Testing
 @Suite struct ParetoTests {
     struct Point: Equatable { var latency: Double; var energy: Double; var area: Double }
 
-    /// A small deterministic generator (SplitMix64).
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func randomSet(_ seed: UInt64, count: Int, levels: Int) -> [Point] {
-        var g = Generator(state: seed)
+        var g = SplitMix64(seed: seed)
         return (0..<count).map { _ in
             Point(latency: Double(Int.random(in: 0..<levels, using: &g)), energy: Double(Int.random(in: 0..<levels, using: &g)),
                   area: Double(Int.random(in: 0..<levels, using: &g)))

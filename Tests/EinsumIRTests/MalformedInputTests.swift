@@ -107,7 +107,7 @@ struct MalformedInputTests {
 
     @Test("random garbage never crashes", arguments: 0..<4)
     func garbage(seed: Int) {
-        var generator = SplitMix(seed: UInt64(seed))
+        var generator = SplitMix64(seed: UInt64(seed) &+ 0x9E37_79B9_7F4A_7C15)
         let alphabet = Array("rank M=8\ninput A[m] Z[m]=A[m]*+-/()[],:@>^e1.5 exp max inf\n#×")
         for _ in 0..<200 {
             let length = Int(generator.next() % 60)
@@ -118,15 +118,3 @@ struct MalformedInputTests {
     }
 }
 
-/// A tiny deterministic generator for the fuzz test.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -5,19 +5,7 @@ import Testing
 /// non-decreasing in q_len, kv_len, batch and heads; percent of roofline ≤ 100; energy at least
 /// the idle energy plus the compulsory traffic's DRAM energy.
 struct RandomShapePropertyTests {
-    /// SplitMix64: a seeded generator, so every run checks the same shapes.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
-    static func randomShape(_ g: inout Generator) -> AttentionShape {
+    static func randomShape(_ g: inout SplitMix64) -> AttentionShape {
         let kvHeads = [1, 2, 4, 8, 16].randomElement(using: &g)!
         let group = [1, 2, 4, 8].randomElement(using: &g)!
         let q = [1, 2, 3, 16, 17, 64, 65, 100, 128, 500, 1024, 4096].randomElement(using: &g)!
@@ -29,7 +17,7 @@ struct RandomShapePropertyTests {
     @Test(arguments: [KernelPreset.fa2, .cudnn, .flex, .auto])
     func invariantsHoldOnRandomShapes(preset: KernelPreset) throws {
         let machine = try Fixtures.machine()
-        var g = Generator(state: 2026_12_01)
+        var g = SplitMix64(seed: 2026_12_01)
         for _ in 0..<40 {
             let shape = Self.randomShape(&g)
             let r = try Experiment.simulateAttention(shape: shape, preset: preset, machine: machine)
