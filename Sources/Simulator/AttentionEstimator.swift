@@ -55,14 +55,13 @@ public final class AttentionEstimator {
         let (main, combineKernel, layout) = model.estimateKernels(prepared: prepared, reusing: cached)
         if cached == nil { lastLayout = (key, layout) }
         if let combine = combineKernel {
-            let r = PowerCapping.clockRatio(energy: main.onChipEnergy + main.dramEnergy + combine.onChipEnergy + combine.dramEnergy,
-                                            idleWatts: machine.idleWatts, limitWatts: machine.limitWatts,
-                                            minimumRatio: machine.minimumClockRatio) { main.seconds(clockRatio: $0) + combine.seconds(clockRatio: $0) }
+            let r = PowerCapping.clockRatio(main, combine, idleWatts: machine.idleWatts, limitWatts: machine.limitWatts,
+                                            minimumRatio: machine.minimumClockRatio)
             let t = main.seconds(clockRatio: r) + combine.seconds(clockRatio: r)
-            return (t, main.onChipEnergy + main.dramEnergy + combine.onChipEnergy + combine.dramEnergy + machine.idleWatts * t)
+            return (t, main.dynamicEnergy(clockRatio: r) + combine.dynamicEnergy(clockRatio: r) + machine.idleWatts * t)
         }
         let r = PowerCapping.clockRatio(kernel: main, idleWatts: machine.idleWatts, limitWatts: machine.limitWatts, minimumRatio: machine.minimumClockRatio)
         let t = main.seconds(clockRatio: r)
-        return (t, main.onChipEnergy + main.dramEnergy + machine.idleWatts * t)
+        return (t, main.dynamicEnergy(clockRatio: r) + machine.idleWatts * t)
     }
 }

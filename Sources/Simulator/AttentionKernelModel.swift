@@ -256,6 +256,7 @@ struct AttentionKernelModel {
             executed: executed, dramBytes: dramBytes, l2Bytes: l2Bytes, sharedMemoryBytes: sharedBytes,
             resources: resources)
         cost.matrixEnergy = matrixEnergy
+        machine.chargeMemoryActivePower(&cost)
         // The tile loop of one SM: its blocks (waves) × the key tiles each block works through.
         let waves = Double(max(1, ceilDiv(blocks, max(1, layout.inFlight))))
         let tilesPerBlock = mapping.splitKernel ? (schedule.maxTiles / Double(splits)).rounded(.up) : tilesPerHead / Double(max(1, schedule.rowBlocks))
@@ -293,12 +294,14 @@ struct AttentionKernelModel {
         executed[.vectorAdd] = b * Double(shape.heads * shape.qLen * shape.valueDim * mapping.splits) * 2
         executed[.specialFunction] = b * Double(shape.heads * shape.qLen * mapping.splits)
         let dram = partialBytes + outputBytes
-        return KernelCost(
+        var cost = KernelCost(
             name: named ? "split-KV combine (\(mapping.splits) splits)" : "", computeSeconds: chain,
             memorySeconds: dram / machine.dramBandwidth, fixedSeconds: fixed,
             onChipEnergy: executed.vectorOperations * machine.energyPerVectorOp + executed[.specialFunction] * machine.energyPerExp,
             dramEnergy: dram * machine.energyPerDRAMByte, executed: executed, dramBytes: dram, l2Bytes: dram, sharedMemoryBytes: 0,
             resources: ResourceTimes(dram: dram / machine.dramBandwidth, launchAndLatency: fixed, combineChain: chain))
+        machine.chargeMemoryActivePower(&cost)
+        return cost
     }
 
     /// The search's entry: the kernel (and combine) costs without names, reusing `cached` when

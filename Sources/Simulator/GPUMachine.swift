@@ -83,6 +83,17 @@ public struct GPUMachine: Sendable {
     /// (`single-warp-issue-efficiency`).
     public var warpSchedulersPerSM: Int = 0
     public var singleWarpIssueEfficiency: Double = 1
+    /// Power the memory system draws while DRAM streams, in proportion to time rather than bytes
+    /// (`memory-active-power`, optional; 0: DRAM energy is per byte only), and the slowest stream
+    /// rate that keeps it active throughout (`memory-active-rate`): a kernel's memory system is
+    /// active for its duration, at most for its DRAM bytes at that rate.
+    public var memoryActiveWatts: Double = 0
+    public var memoryActiveRate: Double = 0
+    /// The power limiter's tolerance at the start of a run (`power-limit-excess-energy`, optional;
+    /// 0: a run is power-limited from its start): the energy the board may draw above its limit
+    /// before the limiter has lowered the clock to the sustained state. A short run (a latency
+    /// burst) finishes partly at the boost clock.
+    public var powerLimitExcessEnergy: Double = 0
     /// The profile the machine was resolved from (units and levels by their own names).
     public var profile: HardwareProfile { profileBox.profile }
     /// The name of the profile's first matrix unit (nil when it has none).
@@ -241,7 +252,8 @@ public struct GPUMachine: Sendable {
         // A parameter the GPU model does not read is a typo or a stale name: say so.
         var known: Set<String> = ["l2-resident-fraction", "max-thread-blocks-per-sm", "max-threads-per-sm",
                                   "padding-mac-energy-fraction", "register-headroom", "minimum-clock", "gather-overhead", "streaming-latency",
-                                  "warp-schedulers-per-sm", "single-warp-issue-efficiency", "interconnect-bandwidth"]
+                                  "warp-schedulers-per-sm", "single-warp-issue-efficiency", "interconnect-bandwidth",
+                                  "memory-active-power", "memory-active-rate", "power-limit-excess-energy"]
         for preset in KernelPreset.allCases where preset != .auto {
             known.insert("\(preset.rawValue).combine-step"); known.insert("\(preset.rawValue).combine-fixed")
             known.insert("\(preset.rawValue).mac-energy"); known.insert("\(preset.rawValue).score-energy")
@@ -264,6 +276,20 @@ public struct GPUMachine: Sendable {
         if profile.parameters["streaming-latency"] != nil {
             streamingLatency = try parameter("streaming-latency", example: "4 us", .time)
         }
+        if profile.parameters["memory-active-power"] != nil || profile.parameters["memory-active-rate"] != nil {
+            memoryActiveWatts = try parameter("memory-active-power", example: "154 W", .power)
+            memoryActiveRate = try parameter("memory-active-rate", example: "2.3 TB/s", .bandwidth, 0...Double.greatestFiniteMagnitude, exclusiveLower: true)
+        }
+        if profile.parameters["power-limit-excess-energy"] != nil {
+            powerLimitExcessEnergy = try parameter("power-limit-excess-energy", example: "4 J", .energy)
+        }
+    }
+
+    /// Sets `cost`'s time-proportional memory power from its DRAM bytes (see ``memoryActiveWatts``).
+    public func chargeMemoryActivePower(_ cost: inout KernelCost) {
+        guard memoryActiveWatts > 0, memoryActiveRate > 0, cost.dramBytes > 0 else { return }
+        cost.memoryActiveWatts = memoryActiveWatts
+        cost.memoryActiveCapSeconds = cost.dramBytes / memoryActiveRate
     }
 
     /// Bandwidth a stream of `blocksInFlight` thread blocks reaches when each keeps

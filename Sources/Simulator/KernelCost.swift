@@ -25,6 +25,15 @@ public struct KernelCost: Sendable, Hashable {
     /// Iterations of the kernel's tile loop on one SM (waves of thread blocks × the tiles each
     /// block works through): what the cycle engine unrolls. 1 for kernels without a tile loop.
     public var tiles: Double = 1
+    /// Power the memory system draws while the kernel's DRAM stream is active (memory controllers,
+    /// PHY, crossbar, HBM active state), in watts: energy in proportion to time, not bytes, so a
+    /// slower stream of the same bytes costs more (``GPUMachine/memoryActiveWatts``).
+    public var memoryActiveWatts: Double = 0
+    /// The longest the memory system stays active for this kernel's bytes: the bytes at the
+    /// slowest rate that still keeps it active (``GPUMachine/memoryActiveRate``). A kernel that
+    /// streams faster is active for its whole duration; one that moves few bytes over a long run
+    /// (a compute-bound prefill) only for this long.
+    public var memoryActiveCapSeconds: Double = 0
 
     public init(name: String, computeSeconds: Double, memorySeconds: Double, fixedSeconds: Double,
                 onChipEnergy: Double, dramEnergy: Double, executed: OperationCounts, dramBytes: Double,
@@ -39,6 +48,19 @@ public struct KernelCost: Sendable, Hashable {
     public func seconds(clockRatio r: Double) -> Double {
         fixedSeconds + max(computeSeconds / r, memorySeconds)
     }
+
+    /// Energy the memory system draws in proportion to time over a run of `seconds`.
+    @inline(__always)
+    public func memoryActiveEnergy(seconds t: Double) -> Double {
+        memoryActiveWatts * min(t, memoryActiveCapSeconds)
+    }
+
+    /// Dynamic energy (per-operation, per-byte and the memory system's time-proportional part)
+    /// when the kernel runs at clock ratio `r`.
+    @inline(__always)
+    public func dynamicEnergy(clockRatio r: Double) -> Double {
+        onChipEnergy + dramEnergy + memoryActiveEnergy(seconds: seconds(clockRatio: r))
+    }
 }
 
 /// DVFS under a power limit: the clock ratio at which a sequence of kernels draws no more than
@@ -49,34 +71,81 @@ public enum PowerCapping {
     /// `minimumRatio`: the lowest clock ratio considered (the machine's minimum sustained clock
     /// under load, a profile parameter).
     public static func clockRatio(kernels: [KernelCost], idleWatts: Double, limitWatts: Double, minimumRatio: Double) -> Double {
-        var energy = 0.0
-        for k in kernels { energy += k.onChipEnergy + k.dramEnergy }
-        return clockRatio(energy: energy, idleWatts: idleWatts, limitWatts: limitWatts, minimumRatio: minimumRatio) { r in
-            var time = 0.0
-            for k in kernels { time += k.seconds(clockRatio: r) }
-            return time
+        clockRatio(idleWatts: idleWatts, limitWatts: limitWatts, minimumRatio: minimumRatio) { r in
+            var energy = 0.0, time = 0.0
+            for k in kernels {
+                let t = k.seconds(clockRatio: r)
+                time += t; energy += k.onChipEnergy + k.dramEnergy + k.memoryActiveEnergy(seconds: t)
+            }
+            return (energy, time)
         }
     }
 
     /// Single-kernel form without an array (the mapper's hot path).
     public static func clockRatio(kernel k: KernelCost, idleWatts: Double, limitWatts: Double, minimumRatio: Double) -> Double {
-        clockRatio(energy: k.onChipEnergy + k.dramEnergy, idleWatts: idleWatts, limitWatts: limitWatts, minimumRatio: minimumRatio) { k.seconds(clockRatio: $0) }
+        clockRatio(idleWatts: idleWatts, limitWatts: limitWatts, minimumRatio: minimumRatio) { r in
+            let t = k.seconds(clockRatio: r)
+            return (k.onChipEnergy + k.dramEnergy + k.memoryActiveEnergy(seconds: t), t)
+        }
     }
 
-    /// The largest r ≤ 1 with idle + energy / time(r) ≤ limit; time(r) decreases with r.
+    /// Two kernels back to back (a split-KV kernel and its combine) without an array.
+    public static func clockRatio(_ a: KernelCost, _ b: KernelCost, idleWatts: Double, limitWatts: Double, minimumRatio: Double) -> Double {
+        clockRatio(idleWatts: idleWatts, limitWatts: limitWatts, minimumRatio: minimumRatio) { r in
+            let ta = a.seconds(clockRatio: r), tb = b.seconds(clockRatio: r)
+            return (a.onChipEnergy + a.dramEnergy + a.memoryActiveEnergy(seconds: ta)
+                    + b.onChipEnergy + b.dramEnergy + b.memoryActiveEnergy(seconds: tb), ta + tb)
+        }
+    }
+
+    /// The largest r ≤ 1 with idle + energy / time(r) ≤ limit, for an energy fixed in r; time(r)
+    /// decreases with r.
     @inline(__always)
     public static func clockRatio(energy: Double, idleWatts: Double, limitWatts: Double, minimumRatio: Double, time: (Double) -> Double) -> Double {
-        guard limitWatts > idleWatts, energy > 0 else { return 1 }
-        // Power stays under the limit while the run takes at least this long.
-        let neededSeconds = energy / (limitWatts - idleWatts)
-        if time(1) >= neededSeconds { return 1 }
-        if time(minimumRatio) <= neededSeconds { return minimumRatio }
+        guard energy > 0 else { return 1 }
+        return clockRatio(idleWatts: idleWatts, limitWatts: limitWatts, minimumRatio: minimumRatio) { (energy, time($0)) }
+    }
+
+    /// The largest r ≤ 1 at which the run's dynamic energy over its time stays within the limit
+    /// above idle. `energyAndTime(r)` gives both at clock ratio r; the average dynamic power
+    /// energy / time falls as r falls (per-operation energies are clock-independent and the
+    /// time-proportional memory power is capped at the run's time), so the search bisects.
+    @inline(__always)
+    public static func clockRatio(idleWatts: Double, limitWatts: Double, minimumRatio: Double,
+                                  energyAndTime: (Double) -> (energy: Double, time: Double)) -> Double {
+        guard limitWatts > idleWatts else { return 1 }
+        let headroom = limitWatts - idleWatts
+        if fits(1, headroom, energyAndTime) { return 1 }
+        if !fits(minimumRatio, headroom, energyAndTime) { return minimumRatio }
         var lo = minimumRatio, hi = 1.0
         for _ in 0..<24 {
             let mid = 0.5 * (lo + hi)
-            if time(mid) >= neededSeconds { lo = mid } else { hi = mid }
+            if fits(mid, headroom, energyAndTime) { lo = mid } else { hi = mid }
         }
         return lo
+    }
+
+    /// Mean seconds per call over a run of `runSeconds` from rest, when the limiter lets the board
+    /// draw `excessEnergy` joules above `limitWatts` before it has lowered the clock (its integral
+    /// response): calls at the boost clock (`unthrottledSeconds` each, drawing
+    /// `unthrottledWatts`) until that energy is spent, then the sustained state
+    /// (`sustainedSeconds` each). A run at or under the limit, or one shorter than the hold, runs
+    /// at the boost clock throughout; a long run tends to the sustained state.
+    public static func meanSecondsPerCall(runSeconds: Double, unthrottledSeconds: Double, unthrottledWatts: Double,
+                                          sustainedSeconds: Double, limitWatts: Double, excessEnergy: Double) -> Double {
+        guard runSeconds > 0, unthrottledSeconds > 0, sustainedSeconds > unthrottledSeconds else { return sustainedSeconds }
+        let excess = unthrottledWatts - limitWatts
+        guard excess > 0 else { return unthrottledSeconds }
+        let hold = min(runSeconds, max(0, excessEnergy) / excess)
+        let calls = hold / unthrottledSeconds + (runSeconds - hold) / sustainedSeconds
+        return runSeconds / calls
+    }
+
+    /// Whether the run at clock ratio `r` stays within `headroom` watts above idle on average.
+    @inline(__always)
+    static func fits(_ r: Double, _ headroom: Double, _ energyAndTime: (Double) -> (energy: Double, time: Double)) -> Bool {
+        let (e, t) = energyAndTime(r)
+        return e <= 0 || e <= headroom * t
     }
 }
 

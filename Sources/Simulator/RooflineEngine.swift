@@ -97,7 +97,7 @@ public struct RooflineEngine: Sendable {
         var executed = OperationCounts()
         for k in kernels {
             let t = k.seconds(clockRatio: r)
-            let e = k.onChipEnergy + k.dramEnergy
+            let e = k.onChipEnergy + k.dramEnergy + k.memoryActiveEnergy(seconds: t)
             latency += t; dynamic += e
             dram += k.dramBytes; l2 += k.l2Bytes; smem += k.sharedMemoryBytes
             executed += k.executed
@@ -126,7 +126,8 @@ public struct RooflineEngine: Sendable {
         if nominal > 0, onChip > 0 {
             for key in keys { components[key] = (components[key] ?? 0) * onChip / nominal }
         }
-        components[machine.levels.dram, default: 0] += kernels.reduce(0) { $0 + $1.dramEnergy }
+        // DRAM: per byte, and the memory system's power over the time it streams.
+        components[machine.levels.dram, default: 0] += kernels.reduce(0) { $0 + $1.dramEnergy + $1.memoryActiveEnergy(seconds: $1.seconds(clockRatio: r)) }
         let resources = resourceTotals.named
         var bound = resourceTotals.bound
         let unconstrained = kernels.reduce(0) { $0 + $1.seconds(clockRatio: 1) }
@@ -179,6 +180,7 @@ struct PassKernelModel {
             l2Bytes: work.dramBytes, sharedMemoryBytes: 0,
             resources: ResourceTimes(matrix: matrix, softmax: sfu + alu, dram: memory, launchAndLatency: fixed))
         cost.matrixEnergy = ops[.matrixMAC] * machine.energyPerMAC(path: machine.defaultPath)
+        machine.chargeMemoryActivePower(&cost)
         return cost
     }
 }

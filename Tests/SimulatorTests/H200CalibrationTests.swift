@@ -59,7 +59,13 @@ import Testing
     @Test func hopperEnergiesAreConsistent() throws {
         let h100 = try Fixtures.machine("nvidia-h100-sxm"), h200 = try Fixtures.machine("nvidia-h200-sxm")
         let a100 = try Fixtures.machine("nvidia-a100-sxm")
-        #expect(relativeDifference(h200.energyPerDRAMByte, h100.energyPerDRAMByte) < 0.3)
+        // HBM: the H100 charges its copy's energy per byte; the H200 splits it into a per-byte part
+        // and the memory system's power over time (measured 2026-12-02). At a copy's rate the two
+        // come to the same all-in energy per byte within 40% (H100 87 pJ/B at 3.01 TB/s; H200
+        // measured 99-107 pJ/B at 2.76 TB/s).
+        let h200Copy = h200.energyPerDRAMByte + h200.energyPerL2Byte + h200.memoryActiveWatts / 2.77e12
+        #expect(relativeDifference(h200Copy, h100.energyPerDRAMByte + h100.energyPerL2Byte) < 0.4)
+        #expect(relativeDifference(h200Copy, 107.3e-12) < 0.15, "H200 copy \(h200Copy * 1e12) pJ/B")
         #expect(relativeDifference(h200.energyPerVectorOp, h100.energyPerVectorOp) < 0.15)
         #expect(relativeDifference(h200.energyPerExp, h100.energyPerExp) < 0.15)
         // The A100's MAC (its one path, mma.sync) within 2x of the Hopper mma.sync MAC, not 8x below.

@@ -358,6 +358,7 @@ struct ServingLayerBuilder {
             for k in plan.kernels.dropFirst() {
                 total.computeSeconds += k.computeSeconds; total.memorySeconds += k.memorySeconds; total.fixedSeconds += k.fixedSeconds
                 total.onChipEnergy += k.onChipEnergy; total.dramEnergy += k.dramEnergy; total.dramBytes += k.dramBytes
+                total.memoryActiveCapSeconds += k.memoryActiveCapSeconds
             }
             return total
         case .crossAttention:
@@ -368,6 +369,7 @@ struct ServingLayerBuilder {
     private mutating func gpuTask(_ name: String, _ kernel: KernelCost, ratio: Double, subBatch s: Int) {
         out.externalBytes += kernel.dramBytes
         task(name, on: "gpu", seconds: kernel.seconds(clockRatio: ratio),
-             energy: ["gpu": kernel.onChipEnergy, machine.memory.name: kernel.dramEnergy], subBatch: s)
+             energy: ["gpu": kernel.onChipEnergy,
+                      machine.memory.name: kernel.dramEnergy + kernel.memoryActiveEnergy(seconds: kernel.seconds(clockRatio: ratio))], subBatch: s)
     }
 }

@@ -77,7 +77,7 @@ public struct CycleEngine: Engine, Sendable {
                 }
             }
             latency += seconds
-            breakdown.append(.init(name: kernel.name, seconds: seconds, dynamicJoules: kernel.onChipEnergy + kernel.dramEnergy, dramBytes: kernel.dramBytes))
+            breakdown.append(.init(name: kernel.name, seconds: seconds, dynamicJoules: kernel.onChipEnergy + kernel.dramEnergy + kernel.memoryActiveEnergy(seconds: seconds), dramBytes: kernel.dramBytes))
         }
         return (latency, breakdown, trace)
     }
