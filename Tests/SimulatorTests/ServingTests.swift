@@ -192,6 +192,20 @@ struct ServingTests {
         // The weights and the batch's KV cache must fit the device (NeuPIMs: 32 GB per device).
         #expect(throws: SimulationError.self) { try Self.serve("gpt-3-175b", batch: 2048, on: "neupims", .npuPIM) }
         #expect(throws: Never.self) { try Self.serve("gpt-3-175b", batch: 512, on: "neupims", .npuPIM) }
+        // The refusal names the largest batch that fits, and that batch does fit.
+        do {
+            _ = try Self.serve("gpt-3-30b", batch: 256, on: "neupims", .npuPIM, dataset: "2048:128")
+            Issue.record("93 GB of KV cache on a 32 GB device was not refused")
+        } catch {
+            let text = "\(error)"
+            let n = try #require(text.range(of: "at most --batch ").flatMap { Int(text[$0.upperBound...].prefix { $0.isNumber }) }, "\(text)")
+            #expect(throws: Never.self) { try Self.serve("gpt-3-30b", batch: n, on: "neupims", .npuPIM, dataset: "2048:128") }
+            #expect(throws: SimulationError.self) { try Self.serve("gpt-3-30b", batch: n + 1, on: "neupims", .npuPIM, dataset: "2048:128") }
+        }
+        var monolith = ServingWorkload(model: try ModelPreset.named("gpt-3-175b"), batch: 4, dataset: try ServingDataset.named("alpaca"))
+        monolith.parallelism = Parallelism()
+        #expect(performing: { try ServingSimulation.simulate(monolith, profile: try ProfileResolver.load("neupims"), organization: .npuPIM) },
+                throws: { "\($0)".contains("weights alone do not fit") })
     }
 }
 

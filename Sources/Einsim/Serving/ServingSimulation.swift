@@ -136,23 +136,48 @@ public enum ServingSimulation {
     /// Refuses a batch whose weights and KV cache do not fit a device: the stage's weights in the
     /// compute device's memory, every request's cached tokens (all layers of the stage) in the
     /// memory that runs attention (the same one without PIM, or when PIM is in the NPU's HBM).
+    /// The refusal names the largest batch that fits, or says the weights alone do not.
     static func checkCapacity(_ workload: ServingWorkload, machine: ServingMachine, organization: ServingOrganization,
                               variant: ServingVariant) throws {
+        let separate = organization.attentionOnPIM && !machine.memory.sharedWithPIM && machine.pimCapacityBytes > 0
+        let need = Self.memoryNeed(workload, variant: variant)
+        guard !Self.fits(need, machine: machine, separate: separate) else { return }
+        let weightsOnly = Self.fits((need.weights, 0), machine: machine, separate: separate)
+        var advice = "use more --pipeline-parallel stages or --tensor-parallel devices"
+        if weightsOnly {
+            // Largest batch that fits: the KV cache grows with the batch (bisection over 1…batch − 1).
+            var low = 0, high = workload.batch
+            while high - low > 1 {
+                let mid = low + (high - low) / 2
+                var smaller = workload
+                smaller.batch = mid
+                if Self.fits(Self.memoryNeed(smaller, variant: variant), machine: machine, separate: separate) { low = mid } else { high = mid }
+            }
+            advice = low >= 1 ? "at most --batch \(low) fits; or " + advice : advice
+        } else {
+            advice = "the weights alone do not fit; " + advice
+        }
+        if separate {
+            throw SimulationError.unsupported("\(workload.model.name) at batch \(workload.batch) needs \(Self.gigabytes(need.weights)) of weights and \(Self.gigabytes(need.kv)) of KV cache per device; '\(machine.profile.name)' holds \(Self.gigabytes(machine.memory.capacityBytes)) and \(Self.gigabytes(machine.pimCapacityBytes)) of PIM memory; \(advice)")
+        }
+        throw SimulationError.unsupported("\(workload.model.name) at batch \(workload.batch) needs \(Self.gigabytes(need.weights)) of weights + \(Self.gigabytes(need.kv)) of KV cache per device, more than the \(Self.gigabytes(machine.memory.capacityBytes)) of '\(machine.profile.name)'; \(advice)")
+    }
+
+    /// Bytes one device holds: its stage's weights and its share of every request's KV cache.
+    static func memoryNeed(_ workload: ServingWorkload, variant: ServingVariant) -> (weights: Double, kv: Double) {
         let m = workload.shardedModel
         let layers = Double(workload.layersPerStage)
         let weights = layers * 2 * Double(m.dModel) * Double((m.heads + 2 * m.kvHeads) * m.headDim + m.heads * m.headDim + 2 * m.ffn)
         let tokens = Double(workload.contextLengths.reduce(0, +))
-        let kv = tokens * layers * Double(2 * m.kvHeads * m.headDim) * variant.bytesPerElement
-        let separate = organization.attentionOnPIM && !machine.memory.sharedWithPIM && machine.pimCapacityBytes > 0
-        func gb(_ x: Double) -> String { Format.fixed(x / 1e9, 1) + " GB" }
-        if separate {
-            if weights > machine.memory.capacityBytes || kv > machine.pimCapacityBytes {
-                throw SimulationError.unsupported("\(workload.model.name) at batch \(workload.batch) needs \(gb(weights)) of weights and \(gb(kv)) of KV cache per device; '\(machine.profile.name)' holds \(gb(machine.memory.capacityBytes)) and \(gb(machine.pimCapacityBytes)) of PIM memory; use a smaller --batch or more --pipeline-parallel stages")
-            }
-        } else if weights + kv > machine.memory.capacityBytes {
-            throw SimulationError.unsupported("\(workload.model.name) at batch \(workload.batch) needs \(gb(weights)) of weights + \(gb(kv)) of KV cache per device, more than the \(gb(machine.memory.capacityBytes)) of '\(machine.profile.name)'; use a smaller --batch or more --pipeline-parallel stages")
-        }
+        return (weights, tokens * layers * Double(2 * m.kvHeads * m.headDim) * variant.bytesPerElement)
     }
+
+    static func fits(_ need: (weights: Double, kv: Double), machine: ServingMachine, separate: Bool) -> Bool {
+        separate ? need.weights <= machine.memory.capacityBytes && need.kv <= machine.pimCapacityBytes
+                 : need.weights + need.kv <= machine.memory.capacityBytes
+    }
+
+    static func gigabytes(_ x: Double) -> String { Format.fixed(x / 1e9, 1) + " GB" }
 
     /// Refuses an organization the system's devices cannot run, naming the ones that can.
     static func check(_ organization: ServingOrganization, _ machine: ServingMachine) throws {
