@@ -12,7 +12,7 @@ struct ListCommand: ParsableCommand {
     /// Every section of the listing, in order. Other sections (variants, models, kernel presets)
     /// add a function here.
     static func sections() throws -> [String] {
-        [try hardwareProfilesSection(), kernelPresetsSection(), variantsSection(), algebraVariantsSection(), modelsSection()]
+        [try hardwareProfilesSection(), kernelPresetsSection(), variantsSection(), algebraVariantsSection(), modelsSection(), datasetsSection()]
     }
 
     /// "Kernel presets:" and one line per GPU mapping preset.
@@ -69,6 +69,15 @@ struct ListCommand: ParsableCommand {
             return "  \(m.name)\(padding)  \(m.layers) layers, d \(m.dModel), heads \(heads) x \(m.headDim), ffn \(m.ffn) (\(m.ffnKind.rawValue))\(m.causal ? ", causal" : "")  — \(m.source)"
         }
         return (["Models:"] + lines).joined(separator: "\n")
+    }
+
+    /// "Serving datasets:" (`--dataset` of `--scope serving`): the named ones and the IN:OUT form.
+    static func datasetsSection() -> String {
+        let width = max(6, ServingDataset.all.map(\.name.count).max() ?? 0)
+        let lines = ServingDataset.all.map { d in
+            "  \(d.name)\(String(repeating: " ", count: width - d.name.count))  mean \(d.meanInputTokens) prompt + \(d.meanOutputTokens) generated tokens  — \(d.source)"
+        } + ["  IN:OUT\(String(repeating: " ", count: width - 6))  mean IN prompt + OUT generated tokens, e.g. 2048:128 (together at most \(ServingDataset.maximumRequestTokens))"]
+        return (["Serving datasets (--dataset, <datasets>):"] + lines).joined(separator: "\n")
     }
 
     /// "Variants (algebra and precision):" and one line per spec form.

@@ -15,7 +15,7 @@ import Testing
     @Test func listHasEverySection() {
         let (status, out) = CLI.run(["list"])
         #expect(status == 0)
-        for heading in ["Hardware profiles ('engines' lists the --engine values that simulate an attention call on it", "Mapping presets (--mapping, alias --kernel):", "Variants:", "Predictors", "Models:"] {
+        for heading in ["Hardware profiles ('engines' lists the --engine values that simulate an attention call on it", "Mapping presets (--mapping, alias --kernel):", "Variants:", "Predictors", "Models:", "Serving datasets (--dataset, <datasets>):"] {
             #expect(out.contains(heading), "missing \(heading)")
         }
         #expect(out.contains("nvidia-h100-sxm") && out.contains("llama-3-8b") && out.contains("fa2"))
