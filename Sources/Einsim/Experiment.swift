@@ -41,6 +41,7 @@ public enum Experiment {
         r.engine = "cycle"
         r.latencySeconds = scheduled.seconds
         r.kernels = scheduled.kernels
+        r.addMemoryActiveEnergy(scheduled.memoryEnergyChange, dramLevel: machine.levels.dram)
         r.staticJoules = machine.idleWatts * scheduled.seconds
         r.energyJoules = r.staticJoules + r.dynamicJoules
         r.averagePowerWatts = scheduled.seconds > 0 ? r.energyJoules / scheduled.seconds : 0

@@ -83,6 +83,15 @@ public struct SimulationResult: Sendable, Hashable {
     public var trace: ChromeTrace?
 
     /// Achieved FLOP/s.
+    /// Adds `joules` of the memory system's time-proportional energy (a re-timed schedule's
+    /// change) to the dynamic energy and its DRAM part; the caller then recomputes
+    /// `energyJoules` from the static and dynamic parts.
+    public mutating func addMemoryActiveEnergy(_ joules: Double, dramLevel: String) {
+        guard joules != 0, joules.isFinite else { return }
+        dynamicJoules += joules
+        energyByComponent[dramLevel, default: 0] += joules
+    }
+
     public var achievedFLOPS: Double { latencySeconds > 0 ? flops / latencySeconds : 0 }
     /// Percent of the roofline bound achieved.
     public var percentOfRoofline: Double { latencySeconds > 0 ? 100 * rooflineSeconds / latencySeconds : 0 }

@@ -95,16 +95,16 @@ struct ServingLayerBuilder {
         }
         let operationsBySubBatch = requests.map { TransformerBlock.operations(model: model, phase: .decode, seq: meanContext, batch: $0.count) }
         // GPU kernels of the whole layer first, so the power limit sets one clock for them.
-        var gpuKernels: [[KernelCost]] = Array(repeating: [], count: subBatches)
+        var gpuKernels: [[[KernelCost]]] = Array(repeating: [], count: subBatches)
         var gpuRatio = 1.0
         if let gpu = machine.gpu {
             let engine = RooflineEngine()
             for s in 0..<subBatches {
                 for op in operationsBySubBatch[s] {
-                    gpuKernels[s].append(try gpuKernel(op, requests: requests[s], gpu: gpu, engine: engine))
+                    gpuKernels[s].append(try self.gpuKernels(op, requests: requests[s], gpu: gpu, engine: engine))
                 }
             }
-            gpuRatio = PowerCapping.clockRatio(kernels: gpuKernels.flatMap { $0 }, idleWatts: gpu.idleWatts, limitWatts: gpu.limitWatts,
+            gpuRatio = PowerCapping.clockRatio(kernels: gpuKernels.flatMap { $0.flatMap { $0 } }, idleWatts: gpu.idleWatts, limitWatts: gpu.limitWatts,
                                                minimumRatio: gpu.minimumClockRatio)
         }
         let operationCount = operationsBySubBatch[0].count
@@ -115,7 +115,7 @@ struct ServingLayerBuilder {
                 case let .gemm(m, n, k):
                     out.flops += 2 * Double(m) * Double(n) * Double(k)
                     if let npu = machine.npu { npuGEMM(op.name, m: m, n: n, k: k, npu: npu, subBatch: s) }
-                    else { gpuTask(op.name, gpuKernels[s][index], ratio: gpuRatio, subBatch: s) }
+                    else { gpuTasks(op.name, gpuKernels[s][index], ratio: gpuRatio, subBatch: s) }
                     if tp > 1, op.name == "output projection" || op.name == "ffn down", let bandwidth = machine.interconnectBandwidth {
                         let bytes = Double(m) * Double(model.dModel) * 2
                         task("all-reduce (\(op.name))", on: "link", seconds: 2 * Double(tp - 1) / Double(tp) * bytes / bandwidth, subBatch: s)
@@ -128,7 +128,7 @@ struct ServingLayerBuilder {
                         let seconds = elements * vectorOps / npu.vectorOpsPerSecond + elements * specialOps / npu.specialOpsPerSecond
                         task(op.name, on: "vector", seconds: seconds, energy: ["\(npu.name) vector units": elements * (vectorOps + specialOps) * npu.vectorJoules], subBatch: s)
                     } else {
-                        gpuTask(op.name, gpuKernels[s][index], ratio: gpuRatio, subBatch: s)
+                        gpuTasks(op.name, gpuKernels[s][index], ratio: gpuRatio, subBatch: s)
                     }
                 case .crossAttention:
                     throw SimulationError.unsupported("cross-attention models are not served by --scope serving")
@@ -192,7 +192,7 @@ struct ServingLayerBuilder {
 
     // MARK: attention
 
-    private mutating func attention(requests: [Int], shape: AttentionShape, gpuKernel: KernelCost?, ratio: Double, subBatch s: Int) throws {
+    private mutating func attention(requests: [Int], shape: AttentionShape, gpuKernel: [KernelCost]?, ratio: Double, subBatch s: Int) throws {
         let heads = shape.kvHeads, d = shape.headDim, dv = shape.valueDim
         let bytes = variant.bytesPerElement
         // What each request attends after the variant's selection (K rows and V rows).
@@ -239,7 +239,7 @@ struct ServingLayerBuilder {
                 phase = 1
             }
             pimPhase("attention q·K (PIM)", costs[phase], on: pimResource, subBatch: s)
-            softmax(scores: attended, subBatch: s, gpuKernel: gpuKernel, ratio: ratio)
+            softmax(scores: attended, subBatch: s)
             pimPhase("attention p·V (PIM)", costs[phase + 1], on: pimResource, subBatch: s)
             if organization.transfersOverLink {
                 let bytes = Double(requests.count) * Double(shape.heads * dv) * 2
@@ -291,12 +291,12 @@ struct ServingLayerBuilder {
                                          energy: ["\(npu.name) arrays": elements * Double(group) * share * npu.macJoules], subBatch: s,
                                          extra: [LoopDependency(task: load)]))
                 }
-                if label == "q·K" { softmax(scores: attended, subBatch: s, gpuKernel: nil, ratio: 1) }
+                if label == "q·K" { softmax(scores: attended, subBatch: s) }
             }
             return
         }
-        guard let kernel = gpuKernel else { return }
-        gpuTask("self-attention", kernel, ratio: ratio, subBatch: s)
+        guard let kernels = gpuKernel else { return }
+        gpuTasks("self-attention", kernels, ratio: ratio, subBatch: s)
     }
 
     /// Top tokens from the scorer's estimates on the vector units: a compare and a select per
@@ -315,7 +315,7 @@ struct ServingLayerBuilder {
 
     /// Softmax over the scores: max, subtract, exp, sum, divide per score (4 vector operations
     /// and one exp) on the NPU's vector units, or as a GPU pass kernel.
-    private mutating func softmax(scores: Double, subBatch s: Int, gpuKernel: KernelCost?, ratio: Double) {
+    private mutating func softmax(scores: Double, subBatch s: Int) {
         if let npu = machine.npu {
             let seconds = scores * 4 / npu.vectorOpsPerSecond + scores / npu.specialOpsPerSecond
             task("softmax", on: "vector", seconds: seconds, energy: ["\(npu.name) vector units": scores * 5 * npu.vectorJoules], subBatch: s)
@@ -338,31 +338,35 @@ struct ServingLayerBuilder {
 
     // MARK: GPU
 
-    private func gpuKernel(_ op: BlockOperation, requests: [Int], gpu: GPUMachine, engine: RooflineEngine) throws -> KernelCost {
+    /// The GPU kernels of one operation (attention: the planner's kernels, e.g. a split-KV pass
+    /// and its combine, each charged as itself).
+    private func gpuKernels(_ op: BlockOperation, requests: [Int], gpu: GPUMachine, engine: RooflineEngine) throws -> [KernelCost] {
         switch op.work {
         case let .gemm(m, n, k):
-            return engine.gemmKernel(GEMMShape(m: m, n: n, k: k), machine: gpu)
+            return [engine.gemmKernel(GEMMShape(m: m, n: n, k: k), machine: gpu)]
         case let .elementwise(elements, vec, sfu, bytes):
             var ops = OperationCounts()
             ops[.vectorAdd] = elements * vec; ops[.specialFunction] = elements * sfu
-            return engine.passKernel(PassWork(name: op.name, operations: ops, dramBytes: elements * bytes), machine: gpu)
+            return [engine.passKernel(PassWork(name: op.name, operations: ops, dramBytes: elements * bytes), machine: gpu)]
         case let .selfAttention(shape):
             // The decode kernel over the sub-batch's mean KV length (the GPU kernel model takes one
             // length per call; varlen batches of equal total length stream the same bytes).
             var s = shape
             s.kvLen = max(1, Int((Double(requests.reduce(0, +)) / Double(max(1, requests.count))).rounded()))
             let plan = try AttentionPlanner.plan(shape: s, variant: variant.spec, preset: .auto, machine: gpu)
-            guard var total = plan.kernels.first else {
+            guard !plan.kernels.isEmpty else {
                 throw SimulationError.unsupported("the GPU kernel model gave no kernel for decode attention of \(s)")
             }
-            for k in plan.kernels.dropFirst() {
-                total.computeSeconds += k.computeSeconds; total.memorySeconds += k.memorySeconds; total.fixedSeconds += k.fixedSeconds
-                total.onChipEnergy += k.onChipEnergy; total.dramEnergy += k.dramEnergy; total.dramBytes += k.dramBytes
-                total.memoryActiveCapSeconds += k.memoryActiveCapSeconds
-            }
-            return total
+            return plan.kernels
         case .crossAttention:
             throw SimulationError.unsupported("cross-attention models are not served by --scope serving")
+        }
+    }
+
+    /// One task per kernel, in order (a lone kernel keeps the operation's name).
+    private mutating func gpuTasks(_ name: String, _ kernels: [KernelCost], ratio: Double, subBatch s: Int) {
+        for kernel in kernels {
+            gpuTask(kernels.count == 1 ? name : "\(name): \(kernel.name)", kernel, ratio: ratio, subBatch: s)
         }
     }
 

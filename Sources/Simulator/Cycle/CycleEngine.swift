@@ -47,14 +47,18 @@ public struct CycleEngine: Engine, Sendable {
         let kernels = roofline.attentionKernels(shape: shape, algorithm: algorithm, mapping: mapping, machine: machine, elementBytes: elementBytes)
         let scheduled = try schedule(kernels: kernels, clockRatio: result.clockRatio, device: machine.name)
         result.kernels = scheduled.kernels
+        result.addMemoryActiveEnergy(scheduled.memoryEnergyChange, dramLevel: machine.levels.dram)
         return finished(result, latency: scheduled.seconds, idleWatts: machine.idleWatts, trace: scheduled.trace)
     }
 
     /// GPU kernels one after another, each as its tile loop (``KernelCost/tiles`` iterations of
     /// a tile's loads on `hbm` and its compute on `sms`, two tiles buffered) after its fixed part.
+    /// `memoryEnergyChange`: the memory system's time-proportional energy over the scheduled
+    /// times minus over the roofline times at `clockRatio` (what the result's dynamic energy and
+    /// its DRAM part gain, so that they and the kernels' energies still add up).
     public func schedule(kernels: [KernelCost], clockRatio ratio: Double, device: String) throws
-        -> (seconds: Double, kernels: [SimulationResult.KernelBreakdown], trace: ChromeTrace) {
-        var latency = 0.0
+        -> (seconds: Double, kernels: [SimulationResult.KernelBreakdown], trace: ChromeTrace, memoryEnergyChange: Double) {
+        var latency = 0.0, memoryEnergyChange = 0.0
         var trace = ChromeTrace()
         var breakdown: [SimulationResult.KernelBreakdown] = []
         for kernel in kernels {
@@ -77,9 +81,10 @@ public struct CycleEngine: Engine, Sendable {
                 }
             }
             latency += seconds
+            memoryEnergyChange += kernel.memoryActiveEnergy(seconds: seconds) - kernel.memoryActiveEnergy(seconds: kernel.seconds(clockRatio: ratio))
             breakdown.append(.init(name: kernel.name, seconds: seconds, dynamicJoules: kernel.onChipEnergy + kernel.dramEnergy + kernel.memoryActiveEnergy(seconds: seconds), dramBytes: kernel.dramBytes))
         }
-        return (latency, breakdown, trace)
+        return (latency, breakdown, trace, memoryEnergyChange)
     }
 
     // MARK: spatial
