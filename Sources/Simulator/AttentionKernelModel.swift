@@ -136,7 +136,8 @@ struct AttentionKernelModel {
     }
 
     /// Cycles one tile keeps an SM busy, and the per-resource cycles behind it.
-    func tileCycles(streamedTileBytes: Double) -> (total: Double, matrix: Double, softmax: Double, shared: Double, l2: Double) {
+    /// `core`: the SM's own work on the tile (matrix, shared memory, softmax), without the L2 transfer.
+    func tileCycles(streamedTileBytes: Double) -> (total: Double, matrix: Double, softmax: Double, shared: Double, l2: Double, core: Double) {
         let scores = Double(mapping.blockQ * mapping.blockKV)
         let traits = mapping.traits
         let matrix = scores * costs.macs * headDimPadding / (pathRate ?? machine.matrixRate(path: mapping.matrixPath))
@@ -149,8 +150,8 @@ struct AttentionKernelModel {
         let primary = max(matrix, shared)
         let softmax = sfu + alu
         let overlap = min(1, max(0, traits.softmaxOverlap))
-        let total = max(max(primary, softmax) + (1 - overlap) * min(primary, softmax), l2)
-        return (total, matrix, softmax, shared, l2)
+        let core = max(primary, softmax) + (1 - overlap) * min(primary, softmax)
+        return (max(core, l2), matrix, softmax, shared, l2, core)
     }
 
     func cost() -> KernelCost { cost(layout: layout()) }
@@ -201,8 +202,19 @@ struct AttentionKernelModel {
             streamingSeconds = bytes / machine.dramBandwidth
             if machine.streamingLatency > 0 {
                 let waves = Double(blocks) / Double(max(1, layout.inFlight))
-                let waits = max(0, waves * tilesPerBlock - 1) * layout.streamedDRAMFraction
-                streamingSeconds = max(streamingSeconds, waits * machine.streamingLatency / Double(max(1, mapping.traits.decodeStages)))
+                let parts = Double(mapping.kvTileParts(pairBytes: layout.streamedTileBytes))
+                if parts > 1 {
+                    // A tile pair larger than the kernel's K/V buffer goes through it in parts,
+                    // one after another: one part in flight, and each part's load waits on the
+                    // product that frees the buffer (its share of the SM's work on the tile; the
+                    // L2 transfer is part of the loaded latency). Below saturation each slot's
+                    // blocks run one after another: the busiest slot's whole waves set the time.
+                    let waits = max(0, waves.rounded(.up) * tilesPerBlock * parts - 1) * layout.streamedDRAMFraction
+                    streamingSeconds = max(streamingSeconds, waits * (machine.streamingLatency + tile.core / f / parts))
+                } else {
+                    let waits = max(0, waves * tilesPerBlock - 1) * layout.streamedDRAMFraction
+                    streamingSeconds = max(streamingSeconds, waits * machine.streamingLatency / Double(max(1, mapping.traits.decodeStages)))
+                }
             }
         } else {
             let perBlockAverage = tilesPerHead / Double(schedule.rowBlocks) * tileSeconds + perBlockOverheadSeconds

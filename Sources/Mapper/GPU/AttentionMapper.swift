@@ -63,15 +63,17 @@ public enum AttentionMapper {
             let d = max(shape.headDim, shape.valueDim)
             let resident = sm.residentBlocks(warps: traits.decodeWarps ?? traits.warps, registersPerThread: traits.registersPerThread,
                                              sharedBytes: Double(traits.decodeBlockQ * d + traits.decodeBlockKV * (shape.headDim + shape.valueDim)) * 2)
+            let parts = Self.kvTileParts(traits, headDim: shape.headDim, valueDim: shape.valueDim)
             let key = SplitKey(grid: grid, slots: processors * resident, keyBlocks: keyBlocks, maxSplits: traits.maxSplits,
-                               lean: traits.splitPolicy == .leanAttention)
+                               lean: traits.splitPolicy == .leanAttention, parts: parts)
             let splits: Int
             if let cached = splitCache?.pointee.first(where: { $0.0 == key }) {
                 splits = cached.1
             } else {
                 splits = traits.splitPolicy == .flashAttention2
                     ? SplitKVHeuristic.splits(gridBlocks: grid, processors: processors * resident, keyBlocks: keyBlocks, maxSplits: traits.maxSplits)
-                    : SplitKVHeuristic.leanSplits(gridBlocks: grid, processors: processors, keyBlocks: keyBlocks, maxSplits: traits.maxSplits)
+                    : SplitKVHeuristic.leanSplits(gridBlocks: grid, processors: processors, keyBlocks: keyBlocks, maxSplits: traits.maxSplits,
+                                                  parts: parts)
                 splitCache?.pointee.append((key, splits))
             }
             // cuDNN's single-query kernel runs even unsplit.
@@ -149,7 +151,15 @@ public enum AttentionMapper {
 
     /// What decides a split count (the heuristic's inputs).
     struct SplitKey: Hashable {
-        var grid: Int, slots: Int, keyBlocks: Int, maxSplits: Int, lean: Bool
+        var grid: Int, slots: Int, keyBlocks: Int, maxSplits: Int, lean: Bool, parts: Int
+    }
+
+    /// Parts the split-KV kernel of `traits` loads one K/V tile pair in (bf16; 1 when its buffer
+    /// holds the pair).
+    static func kvTileParts(_ traits: KernelTraits, headDim e: Int, valueDim f: Int) -> Int {
+        guard let buffer = traits.decodeKVBufferBytes, buffer > 0 else { return 1 }
+        let pair = Double(traits.decodeBlockKV * (e + f)) * 2
+        return pair > buffer ? Int((pair / buffer).rounded(.up)) : 1
     }
 }
 

@@ -41,9 +41,18 @@ public struct AttentionMapping: Sendable, Hashable {
     }
 
     /// Shared memory one thread block holds: the Q tile plus `stages` K/V tiles.
+    /// The split-KV kernel's measured shared memory where its traits give it.
     public func sharedMemoryBytes(headDim e: Int, valueDim f: Int, elementBytes: Double) -> Double {
+        if splitKernel, let measured = traits.decodeSharedMemoryBytes, measured > 0 { return measured }
         let stages = splitKernel ? 1 : traits.stages
         return (Double(blockQ * e) + Double(stages * blockKV * (e + f))) * elementBytes
+    }
+
+    /// Parts the split-KV kernel loads a K/V tile pair of `pairBytes` in, one after another
+    /// (1 when its buffer holds the pair, or for the regular kernel).
+    public func kvTileParts(pairBytes: Double) -> Int {
+        guard splitKernel, let buffer = traits.decodeKVBufferBytes, buffer > 0, pairBytes > buffer else { return 1 }
+        return Int((pairBytes / buffer).rounded(.up))
     }
 
     /// Register file bytes one thread block holds (registers per thread × threads × 4 B).

@@ -48,8 +48,18 @@ extension KernelPreset {
             t.headDimTiles = [64, 128, 256]
             // Its lean kernel streams 4.33 TB/s with only 128 blocks (B16 over 8192 keys on the H200),
             // twice what one tile pair in flight per block allows at the loaded latency FA2's
-            // one-stage split kernel shows: two K/V tile pairs in flight.
-            t.decodeStages = 2
+            // one-stage split kernel shows: two K/V tile pairs in flight. The same 128 KiB are in
+            // flight at d = 64, four of its 32 KiB pairs (B16 over 8192 keys, 128 blocks: 3.82 TB/s
+            // at d = 64 against 4.41 at d = 128; h200-cudnn-decode-inflight-2026-12-02).
+            t.decodeStages = d <= 64 ? 4 : 2
+            // Its K/V buffer: 86,336 B of shared memory per block at d = 128 and at d = 256 alike
+            // (ncu and torch.profiler on the H200, Calibration/results/h200-cudnn-decode-inflight-2026-12-02.jsonl):
+            // the d = 128 tile pair (128 keys x 256 columns x 2 B = 64 KiB) beside the Q tile and
+            // scratch. At d = 256 a pair is 128 KiB: K and V go through the buffer one after the other.
+            t.decodeKVBufferBytes = 65536
+            // Measured shared memory per block of the lean kernel (same source): 86,336 B at
+            // d = 128 and 256 (two blocks per SM), 45,376 B at d = 64.
+            t.decodeSharedMemoryBytes = d <= 64 ? 45376 : 86336
             return t
         case .flex:
             // Inductor's H100 bf16 forward defaults: (BLOCK_M, BLOCK_N, warps) = (128, 128, 4) at

@@ -74,6 +74,14 @@ public struct KernelTraits: Sendable, Hashable {
     /// K/V tile pairs the split-KV (decode) kernel keeps in flight per thread block (its pipeline
     /// depth): with the loaded memory latency this bounds a stream of few blocks (Little's law).
     public var decodeStages: Int = 1
+    /// Bytes of K/V the split-KV kernel's shared-memory buffer holds per thread block (nil: a
+    /// whole K/V tile pair, as FA2's). A tile pair larger than the buffer is loaded in parts one
+    /// after another, each part's load waiting on the product that frees the buffer: one part in
+    /// flight per block, its latency exposed with that product (cuDNN's lean kernel at d = 256).
+    public var decodeKVBufferBytes: Double? = nil
+    /// Shared memory one thread block of the split-KV kernel holds, when measured (nil: its Q
+    /// tile and one K/V tile pair). Sets how many of its blocks an SM holds.
+    public var decodeSharedMemoryBytes: Double? = nil
 
     /// The head dimension the kernel's tiles have for a call of head dimension `d`.
     public func paddedHeadDim(_ d: Int) -> Int { headDimTiles.first { $0 >= d } ?? d }

@@ -26,13 +26,22 @@ public enum SplitKVHeuristic {
 
 extension SplitKVHeuristic {
     /// cuDNN's lean-attention split (``SplitPolicy/leanAttention``): none when the grid fills 80%
-    /// of the SMs, else the largest power of two ≤ 2 × SMs / grid (at most the key blocks).
-    public static func leanSplits(gridBlocks: Int, processors: Int, keyBlocks: Int, maxSplits: Int) -> Int {
+    /// of the SMs, else the largest power of two ≤ 2 × SMs / grid (at most the key blocks); times
+    /// `parts` when the kernel's K/V buffer takes a tile pair in that many parts (each block then
+    /// streams the keys of one part's share: d = 256 ran twice the blocks of d = 128 at every
+    /// batch on the H200, 256-1024 blocks, Calibration/results/h200-cudnn-decode-inflight-2026-12-02.jsonl).
+    public static func leanSplits(gridBlocks: Int, processors: Int, keyBlocks: Int, maxSplits: Int, parts: Int = 1) -> Int {
         guard gridBlocks > 0, processors > 0, keyBlocks > 1 else { return 1 }
-        if Double(gridBlocks) >= 0.8 * Double(processors) { return 1 }
-        let target = max(1, min(maxSplits, keyBlocks, 2 * processors / gridBlocks))
-        var s = 1
-        while s * 2 <= target { s *= 2 }
-        return s
+        let limit = max(1, min(maxSplits, keyBlocks))
+        let base: Int
+        if Double(gridBlocks) >= 0.8 * Double(processors) {
+            base = 1
+        } else {
+            let target = max(1, min(limit, 2 * processors / gridBlocks))
+            var s = 1
+            while s * 2 <= target { s *= 2 }
+            base = s
+        }
+        return max(1, min(limit, base * max(1, parts)))
     }
 }
