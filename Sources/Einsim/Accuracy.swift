@@ -74,7 +74,19 @@ public struct AccuracyReport: Sendable {
             row.skipped = "implausible measured time \(measuredMs) ms (expected 1 ns … 1 hour)"
             return row
         }
+        // `run_s`: the measured run's length from rest (a burst), when the row states one.
+        var run: Double?
+        if let value = fields["run_s"] {
+            guard let seconds = value.number, seconds.isFinite, seconds > 0, seconds <= 3600 else {
+                row.skipped = "run_s must be the measured run's length in seconds (0 … 3600), not \(value)"
+                return row
+            }
+            run = seconds
+        }
         let result: SimulationResult
+        let unthrottled: () throws -> SimulationResult
+        var free = machine
+        free.limitWatts = .greatestFiniteMagnitude
         switch kind {
         case "attn":
             guard let request = MeasurementRow.attention(fields) else {
@@ -82,6 +94,7 @@ public struct AccuracyReport: Sendable {
                 return row
             }
             row.group = "\(request.phase)/\(fields["backend"]?.string ?? "?")"
+            unthrottled = { [free] in try Experiment.simulateAttention(shape: request.shape, preset: request.preset, machine: free) }
             do {
                 result = try Experiment.simulateAttention(shape: request.shape, preset: request.preset, machine: machine)
             } catch {
@@ -95,6 +108,7 @@ public struct AccuracyReport: Sendable {
                 return row
             }
             row.group = "gemm"
+            unthrottled = { [free] in RooflineEngine().evaluate(gemm: GEMMShape(m: m, n: n, k: k), machine: free) }
             result = RooflineEngine().evaluate(gemm: GEMMShape(m: m, n: n, k: k), machine: machine)
         default:
             row.skipped = "kind '\(kind)' is not a kernel measurement"
@@ -103,13 +117,15 @@ public struct AccuracyReport: Sendable {
         var predictedMs = result.latencySeconds * 1e3
         // A latency measured over a short run from rest (`run_s`: a CUDA-graph burst) sees the
         // power limiter's start: part of the run at the boost clock. Energies are sustained runs.
-        if let run = fields["run_s"]?.number, run > 0, run.isFinite, machine.powerLimitExcessEnergy > 0, result.clockRatio < 1 {
-            let free = unthrottled(kind: kind, fields: fields, machine: machine)
-            if let free, free.latencySeconds > 0 {
-                predictedMs = 1e3 * PowerCapping.meanSecondsPerCall(
-                    runSeconds: run, unthrottledSeconds: free.latencySeconds, unthrottledWatts: free.averagePowerWatts,
-                    sustainedSeconds: result.latencySeconds, limitWatts: machine.limitWatts, excessEnergy: machine.powerLimitExcessEnergy)
+        if let run, machine.powerLimitExcessEnergy > 0, result.clockRatio < 1 {
+            let boost: SimulationResult
+            do { boost = try unthrottled() } catch {
+                row.skipped = "cannot predict the row's run at the boost clock: \(error)"
+                return row
             }
+            predictedMs = 1e3 * PowerCapping.meanSecondsPerCall(
+                runSeconds: run, unthrottledSeconds: boost.latencySeconds, unthrottledWatts: boost.averagePowerWatts,
+                sustainedSeconds: result.latencySeconds, limitWatts: machine.limitWatts, excessEnergy: machine.powerLimitExcessEnergy)
         }
         row.predictedMs = predictedMs
         row.latencyAPE = abs(predictedMs - measuredMs) / measuredMs * 100
@@ -119,17 +135,6 @@ public struct AccuracyReport: Sendable {
             row.energyAPE = abs(predicted - mj) / mj * 100
         }
         return row
-    }
-
-    /// The row's kernel with the power limit lifted: its time and power at the boost clock.
-    static func unthrottled(kind: String, fields: [String: JSONValue], machine: GPUMachine) -> SimulationResult? {
-        var free = machine
-        free.limitWatts = .greatestFiniteMagnitude
-        if kind == "gemm", let m = fields["M"]?.int, let n = fields["N"]?.int, let k = fields["K"]?.int {
-            return RooflineEngine().evaluate(gemm: GEMMShape(m: m, n: n, k: k), machine: free)
-        }
-        guard let request = MeasurementRow.attention(fields) else { return nil }
-        return try? Experiment.simulateAttention(shape: request.shape, preset: request.preset, machine: free)
     }
 
     static func summarize(_ rows: [Row]) -> AccuracyReport {

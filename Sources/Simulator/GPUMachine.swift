@@ -88,6 +88,8 @@ public struct GPUMachine: Sendable {
     /// rate that keeps it active throughout (`memory-active-rate`): a kernel's memory system is
     /// active for its duration, at most for its DRAM bytes at that rate.
     public var memoryActiveWatts: Double = 0
+    /// The slowest stream rate (bytes/s) that keeps the memory system active throughout
+    /// (`memory-active-rate`; required with `memory-active-power`).
     public var memoryActiveRate: Double = 0
     /// The power limiter's tolerance at the start of a run (`power-limit-excess-energy`, optional;
     /// 0: a run is power-limited from its start): the energy the board may draw above its limit
@@ -129,10 +131,10 @@ public struct GPUMachine: Sendable {
         /// A required parameter of `dimension`, within `range` (bad values are located).
         func parameter(_ key: String, example: String, _ dimension: Dimension = .dimensionless,
                        _ range: ClosedRange<Double> = 0...Double.greatestFiniteMagnitude, exclusiveLower: Bool = false,
-                       rangeText: String? = nil) throws -> Double {
+                       rangeText: String? = nil, measuredIn reference: String = "nvidia-h100-sxm.xml for the measured H100 value") throws -> Double {
             guard let p = profile.parameters[key] else {
                 _ = try need(Optional<Double>.none, "parameter '\(key)'",
-                             suggestion: "add <parameter name=\"\(key)\" source=\"…\">\(example)</parameter> to its <parameters> (see nvidia-h100-sxm.xml for the measured H100 value)")
+                             suggestion: "add <parameter name=\"\(key)\" source=\"…\">\(example)</parameter> to its <parameters> (see \(reference))")
                 return 0
             }
             guard p.dimension == dimension else {
@@ -277,11 +279,12 @@ public struct GPUMachine: Sendable {
             streamingLatency = try parameter("streaming-latency", example: "4 us", .time)
         }
         if profile.parameters["memory-active-power"] != nil || profile.parameters["memory-active-rate"] != nil {
-            memoryActiveWatts = try parameter("memory-active-power", example: "154 W", .power)
-            memoryActiveRate = try parameter("memory-active-rate", example: "2.3 TB/s", .bandwidth, 0...Double.greatestFiniteMagnitude, exclusiveLower: true)
+            memoryActiveWatts = try parameter("memory-active-power", example: "180 W", .power, measuredIn: "nvidia-h200-sxm.xml for the measured H200 value")
+            memoryActiveRate = try parameter("memory-active-rate", example: "2.3 TB/s", .bandwidth, 0...Double.greatestFiniteMagnitude, exclusiveLower: true,
+                                             measuredIn: "nvidia-h200-sxm.xml for the measured H200 value")
         }
         if profile.parameters["power-limit-excess-energy"] != nil {
-            powerLimitExcessEnergy = try parameter("power-limit-excess-energy", example: "4 J", .energy)
+            powerLimitExcessEnergy = try parameter("power-limit-excess-energy", example: "2 J", .energy, measuredIn: "nvidia-h200-sxm.xml for the measured H200 value")
         }
     }
 

@@ -98,14 +98,6 @@ public enum PowerCapping {
         }
     }
 
-    /// The largest r ≤ 1 with idle + energy / time(r) ≤ limit, for an energy fixed in r; time(r)
-    /// decreases with r.
-    @inline(__always)
-    public static func clockRatio(energy: Double, idleWatts: Double, limitWatts: Double, minimumRatio: Double, time: (Double) -> Double) -> Double {
-        guard energy > 0 else { return 1 }
-        return clockRatio(idleWatts: idleWatts, limitWatts: limitWatts, minimumRatio: minimumRatio) { (energy, time($0)) }
-    }
-
     /// The largest r ≤ 1 at which the run's dynamic energy over its time stays within the limit
     /// above idle. `energyAndTime(r)` gives both at clock ratio r; the average dynamic power
     /// energy / time falls as r falls (per-operation energies are clock-independent and the

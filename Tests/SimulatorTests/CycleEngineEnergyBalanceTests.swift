@@ -28,3 +28,36 @@ struct CycleEngineEnergyBalanceTests {
         }
     }
 }
+
+/// Every GPU kernel builder charges the memory system's time-proportional power where the
+/// profile states it (the H200), and none where it does not (the H100, A100: unchanged results).
+@Suite("Memory-system power in every GPU kernel")
+struct MemoryActivePowerCoverageTests {
+    @Test func everyKernelBuilderChargesItOnTheH200Only() throws {
+        let h200 = try GPUMachine(profile: try ProfileResolver.load("nvidia-h200-sxm"))
+        let engine = RooflineEngine()
+        for machine in [h200, try GPUMachine(profile: try ProfileResolver.load("nvidia-h100-sxm")),
+                        try GPUMachine(profile: try ProfileResolver.load("nvidia-a100-sxm"))] {
+            let stated = machine.memoryActiveWatts > 0
+            #expect(stated == (machine.name == "nvidia-h200-sxm"), "\(machine.name)")
+            var ops = OperationCounts()
+            ops[.vectorAdd] = 1e8
+            let decode = try AttentionPlanner.plan(shape: AttentionShape(batch: 4, heads: 32, kvHeads: 8, qLen: 1, kvLen: 32768, headDim: 128),
+                                                   variant: try VariantSpec.parse("dense"), preset: .fa2, machine: machine)
+            let kernels = [engine.gemmKernel(GEMMShape(m: 4096, n: 4096, k: 4096), machine: machine),
+                           engine.passKernel(PassWork(name: "pass", operations: ops, dramBytes: 4e8), machine: machine)] + decode.kernels
+            #expect(decode.kernels.count >= 2, "FA2 split-KV decode and its combine: \(decode.kernels.map(\.name))")
+            for k in kernels {
+                #expect((k.memoryActiveWatts > 0) == stated && (k.memoryActiveCapSeconds > 0) == stated, "\(machine.name) \(k.name)")
+                if stated {
+                    #expect(k.memoryActiveWatts == machine.memoryActiveWatts)
+                    #expect(abs(k.memoryActiveCapSeconds - k.dramBytes / machine.memoryActiveRate) <= 1e-12 * k.memoryActiveCapSeconds)
+                    // The charge is what makes the dynamic energy exceed the per-op and per-byte parts.
+                    #expect(k.dynamicEnergy(clockRatio: 1) > k.onChipEnergy + k.dramEnergy)
+                } else {
+                    #expect(k.dynamicEnergy(clockRatio: 1) == k.onChipEnergy + k.dramEnergy)
+                }
+            }
+        }
+    }
+}
