@@ -83,10 +83,26 @@ public struct AccuracyReport: Sendable {
             }
             run = seconds
         }
+        // `busy_fraction`: the share of the latency run the GPU spent in the measured kernels (a
+        // timer synchronized between replays leaves it idle between them); absent, the calls ran
+        // back to back. The limiter holds the board's average power, so an idle share lets the
+        // kernel draw more while it runs. Energies are back-to-back runs and keep the board limit.
+        var busy = 1.0
+        if let value = fields["busy_fraction"] {
+            guard let fraction = value.number, fraction.isFinite, fraction > 0, fraction <= 1 else {
+                row.skipped = "busy_fraction must be the share of the run the GPU was busy (0 < f ≤ 1), not \(value)"
+                return row
+            }
+            busy = fraction
+        }
         let result: SimulationResult
         let unthrottled: () throws -> SimulationResult
+        let backToBack: () throws -> SimulationResult
         var free = machine
         free.limitWatts = .greatestFiniteMagnitude
+        let board = machine
+        var machine = machine
+        machine.limitWatts = PowerCapping.dutyCycleLimit(limitWatts: board.limitWatts, idleWatts: board.idleWatts, busyFraction: busy)
         switch kind {
         case "attn":
             guard let request = MeasurementRow.attention(fields) else {
@@ -95,6 +111,7 @@ public struct AccuracyReport: Sendable {
             }
             row.group = "\(request.phase)/\(fields["backend"]?.string ?? "?")"
             unthrottled = { [free] in try Experiment.simulateAttention(shape: request.shape, preset: request.preset, machine: free) }
+            backToBack = { [board] in try Experiment.simulateAttention(shape: request.shape, preset: request.preset, machine: board) }
             do {
                 result = try Experiment.simulateAttention(shape: request.shape, preset: request.preset, machine: machine)
             } catch {
@@ -109,6 +126,7 @@ public struct AccuracyReport: Sendable {
             }
             row.group = "gemm"
             unthrottled = { [free] in RooflineEngine().evaluate(gemm: GEMMShape(m: m, n: n, k: k), machine: free) }
+            backToBack = { [board] in RooflineEngine().evaluate(gemm: GEMMShape(m: m, n: n, k: k), machine: board) }
             result = RooflineEngine().evaluate(gemm: GEMMShape(m: m, n: n, k: k), machine: machine)
         default:
             row.skipped = "kind '\(kind)' is not a kernel measurement"
@@ -125,12 +143,20 @@ public struct AccuracyReport: Sendable {
             }
             predictedMs = 1e3 * PowerCapping.meanSecondsPerCall(
                 runSeconds: run, unthrottledSeconds: boost.latencySeconds, unthrottledWatts: boost.averagePowerWatts,
-                sustainedSeconds: result.latencySeconds, limitWatts: machine.limitWatts, excessEnergy: machine.powerLimitExcessEnergy)
+                sustainedSeconds: result.latencySeconds, limitWatts: board.limitWatts, excessEnergy: board.powerLimitExcessEnergy,
+                busyFraction: busy, idleWatts: board.idleWatts)
         }
         row.predictedMs = predictedMs
         row.latencyAPE = abs(predictedMs - measuredMs) / measuredMs * 100
         if case let .object(energy)? = fields["energy"], let mj = energy["mJ_per_call"]?.number, mj > 0 {
-            let predicted = result.energyJoules * 1e3
+            let sustained: SimulationResult
+            if busy < 1 {
+                do { sustained = try backToBack() } catch {
+                    row.skipped = "cannot predict the row's back-to-back energy: \(error)"
+                    return row
+                }
+            } else { sustained = result }
+            let predicted = sustained.energyJoules * 1e3
             row.predictedEnergyMJ = predicted
             row.energyAPE = abs(predicted - mj) / mj * 100
         }

@@ -117,16 +117,31 @@ public enum PowerCapping {
         return lo
     }
 
+    /// The power a kernel may draw while it runs when the GPU is busy only `busyFraction` of the
+    /// time and idles (`idleWatts`) the rest: the limiter holds the board's average,
+    /// busy × P + (1 − busy) × idle, at `limitWatts`, so P may reach idle + (limit − idle) / busy.
+    /// A busy fraction of 1 (back to back) gives the limit itself.
+    public static func dutyCycleLimit(limitWatts: Double, idleWatts: Double, busyFraction: Double) -> Double {
+        precondition(busyFraction > 0 && busyFraction <= 1, "busy fraction must be in (0, 1]")
+        guard limitWatts > idleWatts, busyFraction < 1 else { return limitWatts }
+        return idleWatts + (limitWatts - idleWatts) / busyFraction
+    }
+
     /// Mean seconds per call over a run of `runSeconds` from rest, when the limiter lets the board
     /// draw `excessEnergy` joules above `limitWatts` before it has lowered the clock (its integral
     /// response): calls at the boost clock (`unthrottledSeconds` each, drawing
     /// `unthrottledWatts`) until that energy is spent, then the sustained state
-    /// (`sustainedSeconds` each). A run at or under the limit, or one shorter than the hold, runs
-    /// at the boost clock throughout; a long run tends to the sustained state.
+    /// (`sustainedSeconds` each). The GPU is busy `busyFraction` of the run and idles
+    /// (`idleWatts`) the rest, so the board draws busy × P + (1 − busy) × idle; the calls' share
+    /// of the run is the same in both phases, so it cancels from the mean per call. A run at or
+    /// under the limit, or one shorter than the hold, runs at the boost clock throughout; a long
+    /// run tends to the sustained state.
     public static func meanSecondsPerCall(runSeconds: Double, unthrottledSeconds: Double, unthrottledWatts: Double,
-                                          sustainedSeconds: Double, limitWatts: Double, excessEnergy: Double) -> Double {
+                                          sustainedSeconds: Double, limitWatts: Double, excessEnergy: Double,
+                                          busyFraction: Double, idleWatts: Double) -> Double {
+        precondition(busyFraction > 0 && busyFraction <= 1, "busy fraction must be in (0, 1]")
         guard runSeconds > 0, unthrottledSeconds > 0, sustainedSeconds > unthrottledSeconds else { return sustainedSeconds }
-        let excess = unthrottledWatts - limitWatts
+        let excess = busyFraction * unthrottledWatts + (1 - busyFraction) * idleWatts - limitWatts
         guard excess > 0 else { return unthrottledSeconds }
         let hold = min(runSeconds, max(0, excessEnergy) / excess)
         let calls = hold / unthrottledSeconds + (runSeconds - hold) / sustainedSeconds
