@@ -59,6 +59,15 @@ struct AttentionKernelModel {
 
     var rowsPerHead: Int { mapping.packsGroups ? shape.groupSize : shape.qLen }
 
+    /// The family's decode MAC energy (`PRESET.decode-mac-energy`) when this call is a decode:
+    /// a single query per head (FA2's decode dispatch, `seqlen_q == 1`, the GQA group swapped into
+    /// the tile's rows), in its split-KV or its regular kernel. Calls with several query positions
+    /// (prefill, chunked prefill, also when split) keep the path's MAC energy: measured there.
+    var decodeMACEnergy: Double? {
+        guard shape.qLen == 1 else { return nil }
+        return machine.familyDecodeMACEnergy[mapping.traits.family.rawValue]
+    }
+
     /// Matrix work per score on the kernel's tiles over the cascade's own: a kernel compiled for
     /// head dims 64/128/256 runs d = 80 on 128-column tiles (``KernelTraits/paddedHeadDim(_:)``).
     var headDimPadding: Double {
@@ -239,17 +248,20 @@ struct AttentionKernelModel {
         let l2Bytes = layout.l2Bytes
         // Rows that only pad a tile (GQA groups smaller than the tile) are zero-filled: their MACs
         // toggle little and cost a fraction (a profile parameter) of a real MAC's energy.
-        // Zero-padded head-dim columns likewise.
+        // Zero-padded head-dim columns likewise. A family's decode (single-query calls, split or not)
+        // may carry its own measured MAC energy, charged per executed MAC, padded rows as real
+        // ones (measured so).
+        let decodeEnergy = decodeMACEnergy
         let realRowFraction = Double(mapping.realRowsPerTile) / Double(max(1, bq)) / padding
-        let macEnergyFactor = realRowFraction + (1 - realRowFraction) * machine.paddingMACEnergyFraction
+        let macEnergyFactor = decodeEnergy != nil ? 1 : realRowFraction + (1 - realRowFraction) * machine.paddingMACEnergyFraction
         // A family's own MAC energy is its (prefill) kernel's; its split-KV kernel runs another path.
         let familyEnergy = mapping.splitKernel ? nil : machine.familyMACEnergy[mapping.traits.family.rawValue]
-        let macEnergy = familyEnergy ?? pathMACEnergy ?? machine.energyPerMAC(path: mapping.matrixPath)
+        let macEnergy = decodeEnergy ?? familyEnergy ?? pathMACEnergy ?? machine.energyPerMAC(path: mapping.matrixPath)
         let matrixEnergy = executed[.matrixMAC] * macEnergy * macEnergyFactor
         let scoreEnergy = mapping.splitKernel ? 0 : executedScores * (machine.familyScoreEnergy[mapping.traits.family.rawValue] ?? 0)
         // The softmax of zero-filled padding rows toggles as little as their MACs.
         let rowRealFraction = Double(mapping.realRowsPerTile) / Double(max(1, bq))
-        let rowEnergyFactor = rowRealFraction + (1 - rowRealFraction) * machine.paddingMACEnergyFraction
+        let rowEnergyFactor = decodeEnergy != nil ? 1 : rowRealFraction + (1 - rowRealFraction) * machine.paddingMACEnergyFraction
         let onChip = matrixEnergy + scoreEnergy
             + executed[.specialFunction] * machine.energyPerExp * rowEnergyFactor
             + (executed.vectorOperations + executed[.divide]) * machine.energyPerVectorOp * rowEnergyFactor

@@ -75,6 +75,12 @@ public struct GPUMachine: Sendable {
     /// profile gives one (`PRESET.mac-energy`, optional): its operand path (a product with one
     /// operand from registers) and accumulator traffic, fitted to the family's measured energy.
     public var familyMACEnergy: [String: Double] = [:]
+    /// Per kernel family: energy per executed MAC of that family's decode calls (one query per
+    /// head, in its split-KV or its regular kernel), where the profile gives one
+    /// (`PRESET.decode-mac-energy`, optional): each MAC of a tile row whether the row is a real
+    /// query or padding (measured: real and padded rows cost the same there), softmax rows alike.
+    /// Absent: the path's (or family's) MAC energy, padding rows at `padding-mac-energy-fraction`.
+    public var familyDecodeMACEnergy: [String: Double] = [:]
     /// Per kernel family: energy per executed score beyond its MACs, exps and counted FP32 ops
     /// (`PRESET.score-energy`, optional): the score tile's register-file round trips.
     public var familyScoreEnergy: [String: Double] = [:]
@@ -259,6 +265,7 @@ public struct GPUMachine: Sendable {
         for preset in KernelPreset.allCases where preset != .auto {
             known.insert("\(preset.rawValue).combine-step"); known.insert("\(preset.rawValue).combine-fixed")
             known.insert("\(preset.rawValue).mac-energy"); known.insert("\(preset.rawValue).score-energy")
+            known.insert("\(preset.rawValue).decode-mac-energy")
         }
         for name in profile.parameters.keys.sorted() where !known.contains(name) {
             throw SimpleInputError("parameter '\(name)' is not one the GPU model reads", at: profile.parameters[name]?.location ?? profile.location,
@@ -267,6 +274,9 @@ public struct GPUMachine: Sendable {
         gatherOverheadBytes = try parameter("gather-overhead", example: "64 B", .bytes)
         for preset in KernelPreset.allCases where preset != .auto && profile.parameters["\(preset.rawValue).mac-energy"] != nil {
             familyMACEnergy[preset.rawValue] = try parameter("\(preset.rawValue).mac-energy", example: "1.2 pJ", .energy)
+        }
+        for preset in KernelPreset.allCases where preset != .auto && profile.parameters["\(preset.rawValue).decode-mac-energy"] != nil {
+            familyDecodeMACEnergy[preset.rawValue] = try parameter("\(preset.rawValue).decode-mac-energy", example: "1.9 pJ", .energy)
         }
         for preset in KernelPreset.allCases where preset != .auto && profile.parameters["\(preset.rawValue).score-energy"] != nil {
             familyScoreEnergy[preset.rawValue] = try parameter("\(preset.rawValue).score-energy", example: "77 pJ", .energy)
