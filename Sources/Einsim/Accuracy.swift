@@ -87,9 +87,9 @@ public struct AccuracyReport: Sendable {
         // timer synchronized between replays leaves it idle between them); absent, the calls ran
         // back to back. The limiter holds the board's average power, so an idle share lets the
         // kernel draw more while it runs. Energies are back-to-back runs and keep the board limit.
-        var busy = 1.0
+        var busy = PowerCapping.BusyFraction.backToBack
         if let value = fields["busy_fraction"] {
-            guard let fraction = value.number, fraction.isFinite, fraction > 0, fraction <= 1 else {
+            guard let fraction = value.number.flatMap(PowerCapping.BusyFraction.init) else {
                 row.skipped = "busy_fraction must be the share of the run the GPU was busy (0 < f ≤ 1), not \(value)"
                 return row
             }
@@ -150,7 +150,7 @@ public struct AccuracyReport: Sendable {
         row.latencyAPE = abs(predictedMs - measuredMs) / measuredMs * 100
         if case let .object(energy)? = fields["energy"], let mj = energy["mJ_per_call"]?.number, mj > 0 {
             let sustained: SimulationResult
-            if busy < 1 {
+            if busy.value < 1 {
                 do { sustained = try backToBack() } catch {
                     row.skipped = "cannot predict the row's back-to-back energy: \(error)"
                     return row

@@ -117,12 +117,26 @@ public enum PowerCapping {
         return lo
     }
 
+    /// The share of a run the GPU spends in the timed kernels, in (0, 1]: a validated value, so
+    /// the power-capping functions below cannot be handed a fraction they have no meaning for.
+    public struct BusyFraction: Sendable, Hashable {
+        public let value: Double
+        /// Nil unless `value` is finite, above 0 and at most 1.
+        public init?(_ value: Double) {
+            guard value.isFinite, value > 0, value <= 1 else { return nil }
+            self.value = value
+        }
+        /// Calls back to back: busy throughout.
+        public static let backToBack = BusyFraction(value: 1)
+        private init(value: Double) { self.value = value }
+    }
+
     /// The power a kernel may draw while it runs when the GPU is busy only `busyFraction` of the
     /// time and idles (`idleWatts`) the rest: the limiter holds the board's average,
     /// busy × P + (1 − busy) × idle, at `limitWatts`, so P may reach idle + (limit − idle) / busy.
     /// A busy fraction of 1 (back to back) gives the limit itself.
-    public static func dutyCycleLimit(limitWatts: Double, idleWatts: Double, busyFraction: Double) -> Double {
-        precondition(busyFraction > 0 && busyFraction <= 1, "busy fraction must be in (0, 1]")
+    public static func dutyCycleLimit(limitWatts: Double, idleWatts: Double, busyFraction busy: BusyFraction) -> Double {
+        let busyFraction = busy.value
         guard limitWatts > idleWatts, busyFraction < 1 else { return limitWatts }
         return idleWatts + (limitWatts - idleWatts) / busyFraction
     }
@@ -138,8 +152,8 @@ public enum PowerCapping {
     /// run tends to the sustained state.
     public static func meanSecondsPerCall(runSeconds: Double, unthrottledSeconds: Double, unthrottledWatts: Double,
                                           sustainedSeconds: Double, limitWatts: Double, excessEnergy: Double,
-                                          busyFraction: Double, idleWatts: Double) -> Double {
-        precondition(busyFraction > 0 && busyFraction <= 1, "busy fraction must be in (0, 1]")
+                                          busyFraction busy: BusyFraction = .backToBack, idleWatts: Double) -> Double {
+        let busyFraction = busy.value
         guard runSeconds > 0, unthrottledSeconds > 0, sustainedSeconds > unthrottledSeconds else { return sustainedSeconds }
         let excess = busyFraction * unthrottledWatts + (1 - busyFraction) * idleWatts - limitWatts
         guard excess > 0 else { return unthrottledSeconds }

@@ -61,23 +61,23 @@ import Testing
         let t1 = 1e-4, ts = 1.2e-4
         let burst = PowerCapping.meanSecondsPerCall(runSeconds: 0.15, unthrottledSeconds: t1, unthrottledWatts: 720,
                                                     sustainedSeconds: ts, limitWatts: 700, excessEnergy: 2,
-                                                    busyFraction: 1, idleWatts: 122)
+                                                    busyFraction: .backToBack, idleWatts: 122)
         // 2 J over 20 W holds the boost for 0.1 s of the 0.15 s run.
         #expect(burst < ts && burst > t1)
         let long = PowerCapping.meanSecondsPerCall(runSeconds: 600, unthrottledSeconds: t1, unthrottledWatts: 720,
                                                    sustainedSeconds: ts, limitWatts: 700, excessEnergy: 2,
-                                                    busyFraction: 1, idleWatts: 122)
+                                                    busyFraction: .backToBack, idleWatts: 122)
         #expect(abs(long - ts) / ts < 0.001)
         // A large excess (a GEMM) spends the tolerance quickly: closer to sustained than a small one.
         let big = PowerCapping.meanSecondsPerCall(runSeconds: 0.15, unthrottledSeconds: t1, unthrottledWatts: 900,
                                                   sustainedSeconds: ts, limitWatts: 700, excessEnergy: 2,
-                                                    busyFraction: 1, idleWatts: 122)
+                                                    busyFraction: .backToBack, idleWatts: 122)
         #expect(big > burst)
         // A kernel whose boost-clock power is under the limit is never throttled: the run is at t1
         // even when a sustained time beyond it is passed.
         let under = PowerCapping.meanSecondsPerCall(runSeconds: 0.15, unthrottledSeconds: t1, unthrottledWatts: 650,
                                                     sustainedSeconds: ts, limitWatts: 700, excessEnergy: 2,
-                                                    busyFraction: 1, idleWatts: 122)
+                                                    busyFraction: .backToBack, idleWatts: 122)
         #expect(abs(under - t1) <= 1e-15, "\(under)")
     }
 
@@ -85,22 +85,24 @@ import Testing
     /// draw idle + (limit − idle) / busy while it runs, and a run from rest holds the boost clock
     /// longer (here: throughout, since 0.95 × 720 + 0.05 × 122 W is under 700 W).
     @Test func idleShareOfARunRaisesTheKernelsPowerBudget() {
-        #expect(PowerCapping.dutyCycleLimit(limitWatts: 700, idleWatts: 122, busyFraction: 1) == 700)
-        let limit = PowerCapping.dutyCycleLimit(limitWatts: 700, idleWatts: 122, busyFraction: 0.95)
+        #expect(PowerCapping.dutyCycleLimit(limitWatts: 700, idleWatts: 122, busyFraction: .backToBack) == 700)
+        for bad in [0, -0.1, 1.01, .nan, .infinity] { #expect(PowerCapping.BusyFraction(bad) == nil, "\(bad)") }
+        #expect(PowerCapping.BusyFraction(1) == .backToBack)
+        let limit = PowerCapping.dutyCycleLimit(limitWatts: 700, idleWatts: 122, busyFraction: PowerCapping.BusyFraction(0.95)!)
         #expect(abs(limit - (122 + 578 / 0.95)) < 1e-9)
         let t1 = 1e-4, ts = 1.2e-4
         let busy = PowerCapping.meanSecondsPerCall(runSeconds: 0.15, unthrottledSeconds: t1, unthrottledWatts: 720,
                                                    sustainedSeconds: ts, limitWatts: 700, excessEnergy: 2,
-                                                   busyFraction: 1, idleWatts: 122)
+                                                   busyFraction: .backToBack, idleWatts: 122)
         let gaps = PowerCapping.meanSecondsPerCall(runSeconds: 0.15, unthrottledSeconds: t1, unthrottledWatts: 720,
                                                    sustainedSeconds: ts, limitWatts: 700, excessEnergy: 2,
-                                                   busyFraction: 0.95, idleWatts: 122)
+                                                   busyFraction: PowerCapping.BusyFraction(0.95)!, idleWatts: 122)
         #expect(busy > t1 * 1.01)
         #expect(abs(gaps - t1) <= 1e-15, "\(gaps)")
         // A smaller idle share leaves some excess: between the two.
         let few = PowerCapping.meanSecondsPerCall(runSeconds: 0.15, unthrottledSeconds: t1, unthrottledWatts: 720,
                                                   sustainedSeconds: ts, limitWatts: 700, excessEnergy: 2,
-                                                  busyFraction: 0.99, idleWatts: 122)
+                                                  busyFraction: PowerCapping.BusyFraction(0.99)!, idleWatts: 122)
         #expect(few > gaps && few < busy)
     }
 
