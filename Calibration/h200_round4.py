@@ -14,6 +14,12 @@ as `busy_fraction` (event-timed busy time over the loop's wall time); energy row
 energy-counter delta over >= 2 s of back-to-back replays, idle power measured first; kernel
 names and grids from torch.profiler.
 Usage on the device: python3 Calibration/h200_round4.py > $OUT/round4.jsonl
+
+Run 2026-12-02 (results/h200-round4-raw-2026-12-02.jsonl, accuracy format h200-round4-heldout).
+Its FlexAttention rows after the first were compiled by torch.compile with automatic dynamic
+shapes (every row a new B, H, L, D in one process): those rows carry "compile": "dynamic" (added
+after the run) and `einsim accuracy` skips them; flex_round4.py re-measured the same shapes with
+static compiles (results/h200-flex-static-2026-12-02.jsonl): 6.8-25% faster.
 """
 import math, os, random, sys, time
 import torch
@@ -24,6 +30,7 @@ import h200_round3 as r  # noqa: E402
 r.DATE = "2026-12-02"
 SEED = 20261202
 LAST = {}
+TAG = "Calibration/h200_round4.py (round 4, random shapes, seed %d): " % SEED
 
 
 def replay_ms(g, per_graph, budget_s=0.15):
@@ -50,7 +57,7 @@ def emit(o):
         o["busy_fraction"] = round(LAST["busy_fraction"], 4)
         o["run_s"] = 0.15
         o["split"] = "heldout"
-        o["method"] = "Calibration/h200_round4.py (round 4, random shapes, seed %d): " % SEED + o.get("method", "")
+        o["method"] = TAG + o.get("method", "")
     _emit(o)
 
 

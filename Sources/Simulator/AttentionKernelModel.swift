@@ -226,10 +226,15 @@ struct AttentionKernelModel {
                 }
             }
         } else {
-            let perBlockAverage = tilesPerHead / Double(schedule.rowBlocks) * tileSeconds + perBlockOverheadSeconds
-            let largest = schedule.maxTiles * tileSeconds + perBlockOverheadSeconds
+            // A block that holds its SM alone starts by waiting for its first tiles (the two
+            // dependent DRAM round trips of the kernel's own start) unless a producer warp has
+            // prefetched them (persistent warp-specialized kernels). The first wave's wait is the
+            // kernel's fixed part, not counted twice.
+            let exposedStart = layout.resident == 1 && !mapping.traits.prefetchesNextBlock ? 2 * machine.dramLatency : 0
+            let perBlockAverage = tilesPerHead / Double(schedule.rowBlocks) * tileSeconds + perBlockOverheadSeconds + exposedStart
+            let largest = schedule.maxTiles * tileSeconds + perBlockOverheadSeconds + exposedStart
             computeSeconds = makespan(blocks: blocks, total: perBlockAverage * Double(blocks), largest: largest,
-                                      uniform: schedule.uniform, processors: p)
+                                      uniform: schedule.uniform, processors: p) - exposedStart
         }
         computeSeconds += maskOps / machine.vectorRate / Double(p) / f
 

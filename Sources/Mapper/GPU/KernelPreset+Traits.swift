@@ -42,6 +42,7 @@ extension KernelPreset {
                 splitKV: true, maxSplits: 128)
             t.splitPolicy = .leanAttention
             t.portablePath = true
+            t.prefetchesNextBlock = true
             t.decodeWarps = 4
             // cuDNN's sm90 prefill and sm80 lean kernels come in head dims 64, 128, 256: d = 80 and
             // 96 ran `…_64x128x128_…` and `…_16x128x128_…` on the H200 (same file as FA2's).
@@ -63,7 +64,9 @@ extension KernelPreset {
             return t
         case .flex:
             // Inductor's H100 bf16 forward defaults: (BLOCK_M, BLOCK_N, warps) = (128, 128, 4) at
-            // d = 64, (128, 64, 8) at d = 128, (64, 32, 4) at d = 256; 3 stages.
+            // d = 64, (128, 64, 8) at d = 128, (64, 32, 4) at d = 256; 3 stages. The H200 compiled
+            // the same at d = 64 and 128 (the generated kernels' constants, TORCH_LOGS=output_code:
+            // Calibration/results/h200-flex-static-raw-2026-12-02.jsonl, flex_round4.py).
             let (bq, bk, warps) = d <= 64 ? (128, 128, 4) : (d <= 128 ? (128, 64, 8) : (64, 32, 4))
             var t = KernelTraits(
                 preset: .flex, kernelName: "triton flex_attention (\(bq), \(bk), \(warps) warps, 3 stages)", matrixPath: "wgmma",
@@ -89,6 +92,7 @@ extension KernelPreset {
             // FlashAttention-3's hopper build instantiates head dims 64, 96, 128, 192, 256 (its
             // repository; not run here: no FA3 build on the measuring machine).
             t.headDimTiles = [64, 96, 128, 192, 256]
+            t.prefetchesNextBlock = true
             return t
         }
     }

@@ -82,6 +82,12 @@ public struct KernelTraits: Sendable, Hashable {
     /// Shared memory one thread block of the split-KV kernel holds, when measured (nil: its Q
     /// tile and one K/V tile pair). Sets how many of its blocks an SM holds.
     public var decodeSharedMemoryBytes: Double? = nil
+    /// True for a persistent, warp-specialized kernel whose producer warps load the next work
+    /// tile's Q, K and V while the consumers finish the current one (cuDNN's sm90 prefill, FA3).
+    /// False: each thread block starts by waiting for its first tiles (two dependent DRAM round
+    /// trips, the kernel's own start), which nothing hides when the SM holds only that block
+    /// (FlexAttention's Triton kernel: one 8-warp block per SM at d = 128).
+    public var prefetchesNextBlock: Bool = false
 
     /// The head dimension the kernel's tiles have for a call of head dimension `d`.
     public func paddedHeadDim(_ d: Int) -> Int { headDimTiles.first { $0 >= d } ?? d }
