@@ -78,9 +78,15 @@ public struct AccuracyReport: Sendable {
         // a dynamic-shape recompile (torch.compile's automatic dynamic shapes after a second shape
         // in one process) is another kernel: 20-25% slower at the same shapes on the H200
         // (Calibration/results/h200-flex-static-2026-12-02.jsonl against h200-round4-heldout).
-        if let mode = fields["compile"]?.string, mode != "static" {
-            row.skipped = "compiled '\(mode)': einsim models the statically compiled kernel (measure with torch.compile(dynamic=False))"
-            return row
+        if let value = fields["compile"] {
+            guard let mode = value.string else {
+                row.skipped = "compile must be a string (\"static\" or \"dynamic\"), not \(value)"
+                return row
+            }
+            if mode != "static" {
+                row.skipped = "compiled '\(mode)': einsim models the statically compiled kernel (measure with torch.compile(dynamic=False))"
+                return row
+            }
         }
         // `run_s`: the measured run's length from rest (a burst), when the row states one.
         var run: Double?

@@ -60,6 +60,8 @@ import Testing
                                            "ms": .number(3.3807), "compile": .string("dynamic")]
         let dynamic = AccuracyReport.predict(fields, machine: h200)
         #expect(dynamic.predictedMs == nil && (dynamic.skipped ?? "").contains("dynamic=False"))
+        fields["compile"] = .number(1)
+        #expect((AccuracyReport.predict(fields, machine: h200).skipped ?? "").contains("must be a string"))
         fields["compile"] = .string("static"); fields["ms"] = .number(2.7217)
         let stat = AccuracyReport.predict(fields, machine: h200)
         let p = try #require(stat.predictedMs)
