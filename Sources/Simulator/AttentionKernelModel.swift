@@ -82,7 +82,8 @@ struct AttentionKernelModel {
         let resident = machine.residentBlocksPerSM(mapping, headDim: shape.headDim, valueDim: shape.valueDim, elementBytes: elementBytes)
         let inFlight = max(1, min(mapping.threadBlocks, p * resident))
         let schedule = TileSchedule(shape: shape, rows: rowsPerHead, keys: shape.kvLen, blockQ: bq, blockKV: bk,
-                                    threadBlocksInFlight: inFlight, rowsAtLastPosition: mapping.packsGroups || shape.qLen == 1)
+                                    threadBlocksInFlight: inFlight, rowsAtLastPosition: mapping.packsGroups || shape.qLen == 1,
+                                    masksEveryTileOnRaggedKeys: mapping.traits.masksEveryTileOnRaggedKeys && !mapping.splitKernel)
         let touched = mapping.touchedKeys(shape: shape, maxTilesPerRowBlock: schedule.maxTiles, rowBlocks: schedule.rowBlocks)
         let lv = machine.levels
         let capacity = machine.l2ResidentFraction * machine.l2Capacity
@@ -236,7 +237,8 @@ struct AttentionKernelModel {
             computeSeconds = makespan(blocks: blocks, total: perBlockAverage * Double(blocks), largest: largest,
                                       uniform: schedule.uniform, processors: p) - exposedStart
         }
-        computeSeconds += maskOps / machine.vectorRate / Double(p) / f
+        // The masks run on the SMs that hold the blocks (fewer than all when the blocks are few).
+        computeSeconds += maskOps / machine.vectorRate / Double(max(1, min(p, blocks))) / f
 
         let dramBytes = layout.dramBytes
         let memorySeconds = max(dramBytes / machine.dramBandwidth, streamingSeconds)

@@ -21,8 +21,10 @@ struct TileSchedule {
 
     /// Schedule for `rows` query rows against `keys` keys. `rowsAtLastPosition`: every row is a
     /// query at the last position (a single query per head, or GQA heads packed into rows).
+    /// The ragged last key tile (keys not a multiple of `blockKV`) is partial; with
+    /// `masksEveryTileOnRaggedKeys` every visited tile is (see ``KernelTraits/masksEveryTileOnRaggedKeys``).
     init(shape: AttentionShape, rows: Int, keys: Int, blockQ: Int, blockKV: Int, threadBlocksInFlight: Int,
-         rowsAtLastPosition: Bool) {
+         rowsAtLastPosition: Bool, masksEveryTileOnRaggedKeys: Bool = false) {
         let nq = max(1, ceilDiv(rows, blockQ))
         let nk = max(1, ceilDiv(keys, blockKV))
         rowBlocks = nq
@@ -37,7 +39,7 @@ struct TileSchedule {
             let count = Double(last - first + 1)
             var partial = 0.0
             if a % blockKV != 0 { partial += 1 }
-            if (b + 1) % blockKV != 0 && b != keys - 1 { partial += 1 }
+            if (b + 1) % blockKV != 0 { partial += 1 }  // includes the ragged end of the keys
             return (count, min(count, partial))
         }
         var total = 0.0, maxT = 0.0, partial = 0.0, uniformFlag = true
@@ -47,6 +49,7 @@ struct TileSchedule {
             if case let .slidingWindow(win) = shape.mask { w = win }
             if !shape.causal && w == nil {
                 total = Double(nq) * Double(nk); maxT = Double(nk)
+                if keys % blockKV != 0 { partial = Double(nq) }  // each row block's ragged last tile
             } else if decode {
                 // Decode rows all sit at the last position.
                 let hi = keys - 1
@@ -83,7 +86,13 @@ struct TileSchedule {
             if keepDiagonal && !decode { mean = min(Double(nk), mean + (1 - pTile) * max(1, Double(block) / Double(blockKV))) }
             if shape.causal { mean *= 0.5 }
             total = mean * Double(nq)
-            if pTile >= 1 && !shape.causal { uniformFlag = true; maxT = mean; totalTiles = total; maxTiles = mean; partialTiles = 0; uniform = true; return }
+            if pTile >= 1 && !shape.causal {
+                // Everything kept: the dense schedule (its ragged last tiles included).
+                let ragged = keys % max(1, blockKV) != 0
+                totalTiles = total; maxTiles = mean; uniform = true
+                partialTiles = !ragged ? 0 : (masksEveryTileOnRaggedKeys ? total : Double(nq))
+                return
+            }
             // Busiest row block among those in flight: mean + σ·√(2 ln n) (binomial counts).
             let sigma = (Double(nk) * pTile * (1 - pTile)).squareRoot()
             let n = Double(max(2, threadBlocksInFlight))
@@ -98,7 +107,7 @@ struct TileSchedule {
         }
         totalTiles = total
         maxTiles = max(maxT, total / Double(nq))
-        partialTiles = partial
+        partialTiles = masksEveryTileOnRaggedKeys && keys % max(1, blockKV) != 0 ? total : partial
         uniform = uniformFlag
     }
 }

@@ -43,6 +43,7 @@ extension KernelPreset {
             t.splitPolicy = .leanAttention
             t.portablePath = true
             t.prefetchesNextBlock = true
+            t.masksEveryTileOnRaggedKeys = true
             t.decodeWarps = 4
             // cuDNN's sm90 prefill and sm80 lean kernels come in head dims 64, 128, 256: d = 80 and
             // 96 ran `…_64x128x128_…` and `…_16x128x128_…` on the H200 (same file as FA2's).

@@ -88,6 +88,13 @@ public struct KernelTraits: Sendable, Hashable {
     /// trips, the kernel's own start), which nothing hides when the SM holds only that block
     /// (FlexAttention's Triton kernel: one 8-warp block per SM at d = 128).
     public var prefetchesNextBlock: Bool = false
+    /// True when a key length that is not a multiple of the key tile makes the kernel mask every
+    /// key tile it computes (a bounds-checked main loop), not only the ragged last one. cuDNN's
+    /// sm90 prefill kernel does (measured on the H200, `Calibration/results/h200-round5-probe-2026-12-02.jsonl`:
+    /// 16 queries over 8192 / 8320 / 8400 keys take 99.8 / 101.3 / 114.3 us, 64 / 65 / 66 key tiles:
+    /// the ragged 66th tile adds 13 us, 0.17 us on each of the 66; 4032^2 and 4160^2 take 10% and
+    /// 17% longer than 4096^2 and 4224^2). FA2 masks the last tile only (`Is_even_MN`).
+    public var masksEveryTileOnRaggedKeys: Bool = false
 
     /// The head dimension the kernel's tiles have for a call of head dimension `d`.
     public func paddedHeadDim(_ d: Int) -> Int { headDimTiles.first { $0 >= d } ?? d }
