@@ -187,9 +187,14 @@ struct AttentionKernelModel {
         // An SM whose schedulers hold one warp each cannot hide that warp's dependency stalls on
         // its synchronous mma.sync results (matrix → softmax → matrix in FA2's 4-warp blocks when
         // a wave leaves one block per SM). wgmma is asynchronous: a warpgroup issues and goes on.
+        // A block left alone at the kernel's end (`aloneStretch`) runs so too.
+        var aloneStretch = 1.0
         if !mapping.splitKernel, mapping.matrixPath == "mma.sync", machine.warpSchedulersPerSM > 0 {
             let warpsPerScheduler = Double(ceilDiv(layout.inFlight, p) * mapping.warps) / Double(machine.warpSchedulersPerSM)
-            if warpsPerScheduler < 2 { tileSeconds /= machine.singleWarpIssueEfficiency }
+            let alone = Double(mapping.warps) / Double(machine.warpSchedulersPerSM) < 2
+            if warpsPerScheduler < 2 { tileSeconds /= machine.singleWarpIssueEfficiency } else if alone {
+                aloneStretch = 1 / machine.singleWarpIssueEfficiency
+            }
         }
 
         var computeSeconds: Double
@@ -235,7 +240,8 @@ struct AttentionKernelModel {
             let perBlockAverage = tilesPerHead / Double(schedule.rowBlocks) * tileSeconds + perBlockOverheadSeconds + exposedStart
             let largest = schedule.maxTiles * tileSeconds + perBlockOverheadSeconds + exposedStart
             computeSeconds = makespan(blocks: blocks, total: perBlockAverage * Double(blocks), largest: largest,
-                                      uniform: schedule.uniform, processors: p) - exposedStart
+                                      uniform: schedule.uniform, processors: p,
+                                      largestLast: mapping.traits.dispatchesRowBlocksInOrder && schedule.heaviestRowBlockLast, aloneStretch: aloneStretch) - exposedStart
         }
         // The masks run on the SMs that hold the blocks (fewer than all when the blocks are few).
         computeSeconds += maskOps / machine.vectorRate / Double(max(1, min(p, blocks))) / f

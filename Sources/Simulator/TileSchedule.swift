@@ -18,6 +18,10 @@ struct TileSchedule {
     var uniform: Bool
     /// Block-index (metadata) bytes read per (batch, head) for data-dependent selections.
     var indexBytes: Double = 0
+    /// True when the last row block of a head visits the most tiles (a causal mask, windowed or
+    /// not: the tiles visited grow, or stay, with the row), so a grid that runs row blocks in order
+    /// dispatches the busiest last. False for data-dependent and random block selections.
+    var heaviestRowBlockLast = false
 
     /// Schedule for `rows` query rows against `keys` keys. `rowsAtLastPosition`: every row is a
     /// query at the last position (a single query per head, or GQA heads packed into rows).
@@ -45,6 +49,9 @@ struct TileSchedule {
         var total = 0.0, maxT = 0.0, partial = 0.0, uniformFlag = true
         switch shape.mask {
         case .dense, .slidingWindow:
+            // Causal: a row block sees the keys up to its own (within the window); a symmetric
+            // window's last row blocks are lighter, as its first.
+            heaviestRowBlockLast = shape.causal
             var w: Int? = nil
             if case let .slidingWindow(win) = shape.mask { w = win }
             if !shape.causal && w == nil {
@@ -114,14 +121,20 @@ struct TileSchedule {
 
 /// Time for `blocks` thread blocks of `work` seconds each (or uneven work summing to `total` with
 /// largest `largest`) on `processors`: wave quantization for even work, a list-scheduling tail
-/// for uneven work.
-func makespan(blocks: Int, total: Double, largest: Double, uniform: Bool, processors: Int) -> Double {
+/// for uneven work. `largestLast`: the busiest block is dispatched last (a grid whose row blocks
+/// run in order, lightest first): it starts once the rest is spread over the processors and runs
+/// alone, its work stretched by `aloneStretch` (a lone block's lower issue efficiency).
+func makespan(blocks: Int, total: Double, largest: Double, uniform: Bool, processors: Int,
+              largestLast: Bool = false, aloneStretch: Double = 1) -> Double {
     guard blocks > 0 else { return 0 }
     let p = Double(max(1, processors))
     if uniform {
         let waves = (Double(blocks) / p).rounded(.up)
         return waves * (total / Double(blocks))
     }
-    if Double(blocks) <= p { return largest }
+    if Double(blocks) <= p { return largest * (largestLast ? aloneStretch : 1) }
+    if largestLast {
+        return max(total / p, max(0, total - largest) / p + largest * aloneStretch)
+    }
     return max(largest, total / p + 0.5 * largest)
 }

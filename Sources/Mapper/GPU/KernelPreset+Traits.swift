@@ -32,6 +32,7 @@ extension KernelPreset {
             // FA2 instantiates head dims 32, 64, 96, …, 256 (`Flash_fwd_kernel_traits<96, …>` ran
             // for d = 80 on the H200: Calibration/results/h200-round3-latency-raw-2026-12-01.jsonl).
             t.headDimTiles = [32, 64, 96, 128, 160, 192, 224, 256]
+            t.dispatchesRowBlocksInOrder = true
             return t
         case .cudnn:
             var t = KernelTraits(
@@ -81,6 +82,7 @@ extension KernelPreset {
             // Triton's tl.dot tiles are powers of two: a head dim pads to the next one (lead: d = 80
             // FlexAttention not measured).
             t.headDimTiles = [16, 32, 64, 128, 256, 512]
+            t.dispatchesRowBlocksInOrder = true
             return t
         case .fa3:
             let (bq, bk) = d <= 64 ? (192, 128) : (d <= 128 ? (128, 128) : (128, 80))

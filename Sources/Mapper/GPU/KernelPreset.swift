@@ -95,6 +95,14 @@ public struct KernelTraits: Sendable, Hashable {
     /// the ragged 66th tile adds 13 us, 0.17 us on each of the 66; 4032^2 and 4160^2 take 10% and
     /// 17% longer than 4096^2 and 4224^2). FA2 masks the last tile only (`Is_even_MN`).
     public var masksEveryTileOnRaggedKeys: Bool = false
+    /// True when the kernel's grid runs the query-row blocks of each (batch, head) in order,
+    /// lightest first under a causal mask, so the hardware dispatches the busiest row block of
+    /// the last head last and it runs alone at the end (FA2: `m_block = blockIdx.x` over a
+    /// `(num_m_blocks, B, H)` grid; Triton's FlexAttention: `(cdiv(Lq, BLOCK_M), B·H)`). False for
+    /// persistent kernels that order their own work (cuDNN's sm90 prefill; FA3 takes the heaviest
+    /// first). Measured on the H200 (h200-round5-probe-2026-12-02): FA2 B1 H16/4 3392^2 d64 causal,
+    /// 432 blocks, 0.150 ms, where an even spread of its 6048 tiles over the SMs gives 0.11.
+    public var dispatchesRowBlocksInOrder: Bool = false
 
     /// The head dimension the kernel's tiles have for a call of head dimension `d`.
     public func paddedHeadDim(_ d: Int) -> Int { headDimTiles.first { $0 >= d } ?? d }
