@@ -89,6 +89,9 @@ public struct GPUMachine: Sendable {
     /// (`single-warp-issue-efficiency`).
     public var warpSchedulersPerSM: Int = 0
     public var singleWarpIssueEfficiency: Double = 1
+    /// Shared memory the system reserves per resident thread block (`shared-memory-reserved-per-block`;
+    /// 0 when the profile does not give it).
+    public var sharedMemoryReservedPerBlock: Double = 0
     /// Power the memory system draws while DRAM streams, in proportion to time rather than bytes
     /// (`memory-active-power`, optional; 0: DRAM energy is per byte only), and the slowest stream
     /// rate that keeps it active throughout (`memory-active-rate`): a kernel's memory system is
@@ -261,7 +264,8 @@ public struct GPUMachine: Sendable {
         var known: Set<String> = ["l2-resident-fraction", "max-thread-blocks-per-sm", "max-threads-per-sm",
                                   "padding-mac-energy-fraction", "register-headroom", "minimum-clock", "gather-overhead", "streaming-latency",
                                   "warp-schedulers-per-sm", "single-warp-issue-efficiency", "interconnect-bandwidth",
-                                  "memory-active-power", "memory-active-rate", "power-limit-excess-energy"]
+                                  "memory-active-power", "memory-active-rate", "power-limit-excess-energy",
+                                  "shared-memory-reserved-per-block"]
         for preset in KernelPreset.allCases where preset != .auto {
             known.insert("\(preset.rawValue).combine-step"); known.insert("\(preset.rawValue).combine-fixed")
             known.insert("\(preset.rawValue).mac-energy"); known.insert("\(preset.rawValue).score-energy")
@@ -284,6 +288,9 @@ public struct GPUMachine: Sendable {
         if profile.parameters["warp-schedulers-per-sm"] != nil {
             warpSchedulersPerSM = Int(try parameter("warp-schedulers-per-sm", example: "4", .dimensionless, 1...64))
             singleWarpIssueEfficiency = try parameter("single-warp-issue-efficiency", example: "0.83", .dimensionless, 0...1, exclusiveLower: true)
+        }
+        if profile.parameters["shared-memory-reserved-per-block"] != nil {
+            sharedMemoryReservedPerBlock = try parameter("shared-memory-reserved-per-block", example: "1 KiB", .bytes)
         }
         if profile.parameters["streaming-latency"] != nil {
             streamingLatency = try parameter("streaming-latency", example: "4 us", .time)
@@ -317,14 +324,15 @@ public struct GPUMachine: Sendable {
     public var sm: SMResources {
         SMResources(processors: processors, registerFileBytes: registerFileBytes, sharedMemoryBytes: sharedMemoryCapacity,
                     maxThreadBlocks: maxThreadBlocksPerSM, maxThreads: maxThreadsPerSM,
-                    matrixPaths: pathsByRate)
+                    matrixPaths: pathsByRate, reservedSharedBytesPerBlock: sharedMemoryReservedPerBlock)
     }
 
     /// Thread blocks of `mapping` resident on one SM at once: limited by the SM's block and thread
     /// slots, its register file and its shared memory.
     public func residentBlocksPerSM(_ mapping: AttentionMapping, headDim e: Int, valueDim f: Int, elementBytes: Double) -> Int {
         SMResources(processors: processors, registerFileBytes: registerFileBytes, sharedMemoryBytes: sharedMemoryCapacity,
-                    maxThreadBlocks: maxThreadBlocksPerSM, maxThreads: maxThreadsPerSM)
+                    maxThreadBlocks: maxThreadBlocksPerSM, maxThreads: maxThreadsPerSM,
+                    reservedSharedBytesPerBlock: sharedMemoryReservedPerBlock)
             .residentBlocks(mapping, headDim: e, valueDim: f, elementBytes: elementBytes)
     }
 

@@ -44,6 +44,8 @@ public struct AttentionMapping: Sendable, Hashable {
     /// The split-KV kernel's measured shared memory where its traits give it.
     public func sharedMemoryBytes(headDim e: Int, valueDim f: Int, elementBytes: Double) -> Double {
         if splitKernel, let measured = traits.decodeSharedMemoryBytes, measured > 0 { return measured }
+        if !splitKernel, let measured = traits.sharedMemoryBytes, measured > 0,
+           blockQ == traits.blockQ, blockKV == traits.blockKV { return measured }
         let stages = splitKernel ? 1 : traits.stages
         return (Double(blockQ * e) + Double(stages * blockKV * (e + f))) * elementBytes
     }
@@ -72,10 +74,14 @@ public struct SMResources: Sendable, Hashable {
     public var maxThreads: Int
     /// The matrix unit's instruction paths, fastest first.
     public var matrixPaths: [String]
+    /// Shared memory the system reserves per resident thread block beside the block's own
+    /// (CUDA: 1 KiB on sm80 and sm90, `cudaDevAttrReservedSharedMemoryPerBlock`).
+    public var reservedSharedBytesPerBlock: Double
     public init(processors: Int, registerFileBytes: Double, sharedMemoryBytes: Double, maxThreadBlocks: Int, maxThreads: Int,
-                matrixPaths: [String] = []) {
+                matrixPaths: [String] = [], reservedSharedBytesPerBlock: Double = 0) {
         self.processors = processors; self.registerFileBytes = registerFileBytes; self.sharedMemoryBytes = sharedMemoryBytes
         self.maxThreadBlocks = maxThreadBlocks; self.maxThreads = maxThreads; self.matrixPaths = matrixPaths
+        self.reservedSharedBytesPerBlock = reservedSharedBytesPerBlock
     }
 
     /// Resident thread blocks per SM of a kernel with `warps` warps, `registersPerThread`
@@ -85,7 +91,7 @@ public struct SMResources: Sendable, Hashable {
         var blocks = min(maxThreadBlocks, maxThreads / threads)
         let registers = Double(registersPerThread * threads) * 4
         if registers > 0 { blocks = min(blocks, Int(registerFileBytes / registers)) }
-        if sharedBytes > 0 { blocks = min(blocks, Int(sharedMemoryBytes / sharedBytes)) }
+        if sharedBytes > 0 { blocks = min(blocks, Int(sharedMemoryBytes / (sharedBytes + max(0, reservedSharedBytesPerBlock)))) }
         return max(1, blocks)
     }
 

@@ -83,6 +83,15 @@ extension KernelPreset {
             // FlexAttention not measured).
             t.headDimTiles = [16, 32, 64, 128, 256, 512]
             t.dispatchesRowBlocksInOrder = true
+            // Measured shared memory per block (torch.profiler launch arguments on the H200,
+            // Calibration/results/h200-launch-facts-2026-12-02.jsonl): 116,736 B at d = 64 and
+            // 135,168 B at d = 128, 2 and 4 KiB beyond the Q tile and 3 K/V stages. At d = 64 two
+            // blocks and their reserved 1 KiB each exceed the SM's 228 KiB: one block per SM.
+            switch t.paddedHeadDim(d) {
+            case 64: t.sharedMemoryBytes = 116_736
+            case 128: t.sharedMemoryBytes = 135_168
+            default: break
+            }
             return t
         case .fa3:
             let (bq, bk) = d <= 64 ? (192, 128) : (d <= 128 ? (128, 128) : (128, 80))

@@ -82,6 +82,10 @@ public struct KernelTraits: Sendable, Hashable {
     /// Shared memory one thread block of the split-KV kernel holds, when measured (nil: its Q
     /// tile and one K/V tile pair). Sets how many of its blocks an SM holds.
     public var decodeSharedMemoryBytes: Double? = nil
+    /// Shared memory one thread block of the regular kernel holds, when measured (nil: its Q tile
+    /// and `stages` K/V tiles). Sets how many of its blocks an SM holds; used for the traits' own
+    /// tile shape only.
+    public var sharedMemoryBytes: Double? = nil
     /// True for a persistent, warp-specialized kernel whose producer warps load the next work
     /// tile's Q, K and V while the consumers finish the current one (cuDNN's sm90 prefill, FA3).
     /// False: each thread block starts by waiting for its first tiles (two dependent DRAM round
