@@ -154,7 +154,9 @@ struct AttentionKernelModel {
         let sfu = scores * costs.exps / machine.specialFunctionRate
         let alu = scores * (costs.vectorOps + traits.extraALUOpsPerScore) / machine.vectorRate
             + scores * costs.divides / machine.divideRate
-        let shared = traits.sharedMemoryReadsPerTile * streamedTileBytes / machine.sharedMemoryBytesPerCycle
+        // The matrix unit reads the K/V tiles from shared memory at the kernel's tile width: a head
+        // dim padded to the compiled one reads its zero columns too (the L2 transfer does not).
+        let shared = traits.sharedMemoryReadsPerTile * streamedTileBytes * headDimPadding / machine.sharedMemoryBytesPerCycle
         let l2PerSMPerCycle = machine.l2Bandwidth / Double(machine.processors) / machine.clockHz
         let l2 = streamedTileBytes / l2PerSMPerCycle
         let primary = max(matrix, shared)
@@ -257,15 +259,16 @@ struct AttentionKernelModel {
         executed[.specialFunction] = executedScores * costs.exps
         executed[.vectorAdd] = executedScores * (costs.vectorOps + mapping.traits.extraALUOpsPerScore) + maskOps
         executed[.divide] = executedScores * costs.divides
-        let sharedBytes = totalTiles * mapping.traits.sharedMemoryReadsPerTile * layout.streamedTileBytes
+        let sharedBytes = totalTiles * mapping.traits.sharedMemoryReadsPerTile * layout.streamedTileBytes * headDimPadding
         let l2Bytes = layout.l2Bytes
         // Rows that only pad a tile (GQA groups smaller than the tile) are zero-filled: their MACs
         // toggle little and cost a fraction (a profile parameter) of a real MAC's energy.
-        // Zero-padded head-dim columns likewise. A family's decode (single-query calls, split or not)
+        // Zero-padded head-dim columns do not: the H200's cuDNN rows at d = 80 and 96 (on 128-column
+        // tiles) fit their MACs charged as real ones (Calibration/README.md, round 5). A family's decode (single-query calls, split or not)
         // may carry its own measured MAC energy, charged per executed MAC, padded rows as real
         // ones (measured so).
         let decodeEnergy = decodeMACEnergy
-        let realRowFraction = Double(mapping.realRowsPerTile) / Double(max(1, bq)) / padding
+        let realRowFraction = Double(mapping.realRowsPerTile) / Double(max(1, bq))
         let macEnergyFactor = decodeEnergy != nil ? 1 : realRowFraction + (1 - realRowFraction) * machine.paddingMACEnergyFraction
         // A family's own MAC energy is its (prefill) kernel's; its split-KV kernel runs another path.
         let familyEnergy = mapping.splitKernel ? nil : machine.familyMACEnergy[mapping.traits.family.rawValue]

@@ -22,6 +22,7 @@ private let gpuParameterNames: Set<String> = [
 /// blocks alone on an SM, cuDNN's energy per score.
 private let gpuMechanismParameterNames: Set<String> = [
     "streaming-latency", "warp-schedulers-per-sm", "single-warp-issue-efficiency", "cudnn.score-energy",
+    "shared-memory-reserved-per-block",
 ]
 
 /// A gpu profile with `parameters` (lines) in a `<parameters>` block starting on line 4.
