@@ -243,7 +243,7 @@ struct AttentionKernelModel {
             let largest = schedule.maxTiles * tileSeconds + perBlockOverheadSeconds + exposedStart
             computeSeconds = makespan(blocks: blocks, total: perBlockAverage * Double(blocks), largest: largest,
                                       uniform: schedule.uniform, processors: p,
-                                      largestLast: mapping.traits.dispatchesRowBlocksInOrder && schedule.heaviestRowBlockLast, aloneStretch: aloneStretch) - exposedStart
+                                      largestLast: mapping.traits.dispatchesRowBlocksInOrder && schedule.heaviestRowBlockLast, aloneStretch: aloneStretch, resident: layout.resident) - exposedStart
         }
         // The masks run on the SMs that hold the blocks (fewer than all when the blocks are few).
         computeSeconds += maskOps / machine.vectorRate / Double(max(1, min(p, blocks))) / f

@@ -124,13 +124,22 @@ struct TileSchedule {
 /// for uneven work. `largestLast`: the busiest block is dispatched last (a grid whose row blocks
 /// run in order, lightest first): it starts once the rest is spread over the processors and runs
 /// alone, its work stretched by `aloneStretch` (a lone block's lower issue efficiency).
+///
+/// Even work with `resident` blocks per processor: the full waves run `resident` blocks side by
+/// side; a last wave of at most one block per processor runs them alone, stretched likewise.
 func makespan(blocks: Int, total: Double, largest: Double, uniform: Bool, processors: Int,
-              largestLast: Bool = false, aloneStretch: Double = 1) -> Double {
+              largestLast: Bool = false, aloneStretch: Double = 1, resident: Int = 1) -> Double {
     guard blocks > 0 else { return 0 }
     let p = Double(max(1, processors))
     if uniform {
+        let perBlock = total / Double(blocks)
+        let slots = max(1, processors) * max(1, resident)
+        let fullWaves = blocks / slots, tail = blocks - fullWaves * slots
+        if resident > 1, tail > 0, tail <= max(1, processors) {
+            return (Double(fullWaves * resident) + aloneStretch) * perBlock
+        }
         let waves = (Double(blocks) / p).rounded(.up)
-        return waves * (total / Double(blocks))
+        return waves * perBlock
     }
     if Double(blocks) <= p { return largest * (largestLast ? aloneStretch : 1) }
     if largestLast {

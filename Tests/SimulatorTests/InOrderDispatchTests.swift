@@ -20,6 +20,19 @@ import Testing
         #expect(makespan(blocks: 250, total: 250, largest: 1, uniform: true, processors: 100, largestLast: true) == 3)
     }
 
+    /// Two blocks per processor: 250 blocks on 100 processors are a full wave of 200 side by side
+    /// (2 units) and 50 alone (1 unit, stretched); 350 leave 150, two on some processors (no stretch).
+    @Test func aLoneTailWaveRunsStretched() {
+        #expect(abs(makespan(blocks: 250, total: 250, largest: 1, uniform: true, processors: 100,
+                             aloneStretch: 1.25, resident: 2) - 3.25) < 1e-12)
+        #expect(makespan(blocks: 350, total: 350, largest: 1, uniform: true, processors: 100,
+                         aloneStretch: 1.25, resident: 2) == 4)
+        #expect(makespan(blocks: 400, total: 400, largest: 1, uniform: true, processors: 100,
+                         aloneStretch: 1.25, resident: 2) == 4)
+        #expect(makespan(blocks: 250, total: 250, largest: 1, uniform: true, processors: 100,
+                         aloneStretch: 1.25, resident: 1) == 3)
+    }
+
     static func shape(_ l: Int, causal: Bool, headDim: Int = 64) -> AttentionShape {
         AttentionShape(batch: 1, heads: 16, kvHeads: 4, qLen: l, kvLen: l, headDim: headDim, causal: causal)
     }
