@@ -7,6 +7,8 @@ queries 512 .. 2048 (128 .. 512 blocks of 128 rows; 264 fit two per SM), so each
 one block per SM (128), two (256), and last waves of 24 .. 120 lone blocks (288, 320, 384).
 Method as h200_round5_probe.py (CUDA-graph replay, 150 ms burst, SM clock of the burst).
 Usage: python3 Calibration/fa2_lone_block.py > $OUT/lone.jsonl
+       python3 Calibration/fa2_lone_block.py ablate > $OUT/lone2.jsonl   (second call: what makes
+       round 6's lone d = 64 tails slow: a partial row block, ragged keys, or K/V beyond the L2)
 """
 import os, sys
 
@@ -16,7 +18,18 @@ import h200_round3 as r  # noqa: E402
 
 p5.TAG = "Calibration/fa2_lone_block.py: "
 
-if __name__ == "__main__":
+def ablate():
+    rows = [(32, 8, 1152, 16384), (32, 8, 1104, 16384), (32, 8, 1152, 16320), (32, 32, 1152, 16384),
+            (32, 32, 1104, 16384), (32, 8, 1024, 16384), (32, 8, 1000, 16384), (32, 32, 1024, 16384)]
+    for (hq, hkv, lq, lkv) in rows:
+        r.sdpa("flash", 1, hq, hkv, lq, lkv, 64, names=True)
+    for (hq, hkv, lq, lkv) in [(32, 8, 1104, 16384), (32, 32, 1152, 16384)]:
+        r.sdpa("flash", 1, hq, hkv, lq, lkv, 128, names=True)
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["ablate"]:
+    ablate()
+elif __name__ == "__main__":
     for D in (64, 128):
         for Lq in (512, 1024, 1152, 1280, 1536, 2048):
             r.sdpa("flash", 1, 32, 8, Lq, 16384, D, names=True)

@@ -190,12 +190,22 @@ struct AttentionKernelModel {
         // its synchronous mma.sync results (matrix → softmax → matrix in FA2's 4-warp blocks when
         // a wave leaves one block per SM). wgmma is asynchronous: a warpgroup issues and goes on.
         // A block left alone at the kernel's end (`aloneStretch`) runs so too.
-        var aloneStretch = 1.0
+        var aloneStretch = 1.0, tailStretch = 1.0
         if !mapping.splitKernel, mapping.matrixPath == "mma.sync", machine.warpSchedulersPerSM > 0 {
             let warpsPerScheduler = Double(ceilDiv(layout.inFlight, p) * mapping.warps) / Double(machine.warpSchedulersPerSM)
             let alone = Double(mapping.warps) / Double(machine.warpSchedulersPerSM) < 2
-            if warpsPerScheduler < 2 { tileSeconds /= machine.singleWarpIssueEfficiency } else if alone {
+            // A block alone for its whole run, in a kernel that waits for each ragged K/V tile
+            // before computing on it, adds the tile's transfer (a second block would compute
+            // meanwhile): every block when the SMs hold one each, or a last wave of lone blocks.
+            // The busiest block dispatched last (`aloneStretch`) shares its SM at its start: the
+            // H200's 3392^2 causal d = 64 call runs 9% over the even 3456^2 where a lone wave runs 19% over.
+            let ragged = shape.qLen % max(1, bq) != 0 || shape.kvLen % max(1, bk) != 0
+            let serialLoad = ragged && mapping.traits.loneBlockWaitsForRaggedTiles ? tile.l2 / max(tile.total, 1e-30) : 0
+            if warpsPerScheduler < 2 {
+                tileSeconds = tileSeconds / machine.singleWarpIssueEfficiency + serialLoad * tileSeconds
+            } else if alone {
                 aloneStretch = 1 / machine.singleWarpIssueEfficiency
+                tailStretch = aloneStretch + serialLoad
             }
         }
 
@@ -243,7 +253,7 @@ struct AttentionKernelModel {
             let largest = schedule.maxTiles * tileSeconds + perBlockOverheadSeconds + exposedStart
             computeSeconds = makespan(blocks: blocks, total: perBlockAverage * Double(blocks), largest: largest,
                                       uniform: schedule.uniform, processors: p,
-                                      largestLast: mapping.traits.dispatchesRowBlocksInOrder && schedule.heaviestRowBlockLast, aloneStretch: aloneStretch, resident: layout.resident) - exposedStart
+                                      largestLast: mapping.traits.dispatchesRowBlocksInOrder && schedule.heaviestRowBlockLast, aloneStretch: aloneStretch, tailStretch: tailStretch, resident: layout.resident) - exposedStart
         }
         // The masks run on the SMs that hold the blocks (fewer than all when the blocks are few).
         computeSeconds += maskOps / machine.vectorRate / Double(max(1, min(p, blocks))) / f

@@ -126,9 +126,10 @@ struct TileSchedule {
 /// alone, its work stretched by `aloneStretch` (a lone block's lower issue efficiency).
 ///
 /// Even work with `resident` blocks per processor: the full waves run `resident` blocks side by
-/// side; a last wave of at most one block per processor runs them alone, stretched likewise.
+/// side; a last wave of at most one block per processor runs them alone, stretched by
+/// `tailStretch` (nil: `aloneStretch`).
 func makespan(blocks: Int, total: Double, largest: Double, uniform: Bool, processors: Int,
-              largestLast: Bool = false, aloneStretch: Double = 1, resident: Int = 1) -> Double {
+              largestLast: Bool = false, aloneStretch: Double = 1, tailStretch: Double? = nil, resident: Int = 1) -> Double {
     guard blocks > 0 else { return 0 }
     let p = Double(max(1, processors))
     if uniform {
@@ -136,7 +137,7 @@ func makespan(blocks: Int, total: Double, largest: Double, uniform: Bool, proces
         let slots = max(1, processors) * max(1, resident)
         let fullWaves = blocks / slots, tail = blocks - fullWaves * slots
         if resident > 1, tail > 0, tail <= max(1, processors) {
-            return (Double(fullWaves * resident) + aloneStretch) * perBlock
+            return (Double(fullWaves * resident) + (tailStretch ?? aloneStretch)) * perBlock
         }
         let waves = (Double(blocks) / p).rounded(.up)
         return waves * perBlock

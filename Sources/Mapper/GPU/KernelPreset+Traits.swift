@@ -33,6 +33,8 @@ extension KernelPreset {
             // for d = 80 on the H200: Calibration/results/h200-round3-latency-raw-2026-12-01.jsonl).
             t.headDimTiles = [32, 64, 96, 128, 160, 192, 224, 256]
             t.dispatchesRowBlocksInOrder = true
+            // Measured at d = 64 (its 128 x 128 tiles), not at d = 128 (128 x 64): see the trait.
+            t.loneBlockWaitsForRaggedTiles = d <= 64
             return t
         case .cudnn:
             var t = KernelTraits(

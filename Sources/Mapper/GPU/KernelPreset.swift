@@ -107,6 +107,13 @@ public struct KernelTraits: Sendable, Hashable {
     /// first). Measured on the H200 (h200-round5-probe-2026-12-02): FA2 B1 H16/4 3392^2 d64 causal,
     /// 432 blocks, 0.150 ms, where an even spread of its 6048 tiles over the SMs gives 0.11.
     public var dispatchesRowBlocksInOrder: Bool = false
+    /// True when a thread block alone on its SM waits for each K/V tile before computing on it
+    /// when the call is ragged (a length not a multiple of the tile): its tile time gains the
+    /// tile's L2 transfer, which a second block on the SM would hide. FA2 at d = 64 (its
+    /// `Is_even_MN = false` variant; measured on the H200, h200-fa2-lone-block-2026-12-02: 288
+    /// blocks of B1 H32 over 16384 keys, the last 24 alone, 0.727 ms with 1152 queries, 0.864 with
+    /// 1104 and 0.866 over 16320 keys; paired (1000 vs 1024 queries) no difference; d = 128 none).
+    public var loneBlockWaitsForRaggedTiles: Bool = false
 
     /// The head dimension the kernel's tiles have for a call of head dimension `d`.
     public func paddedHeadDim(_ d: Int) -> Int { headDimTiles.first { $0 >= d } ?? d }
