@@ -37,9 +37,15 @@ struct RandomShapePropertyTests {
             // the split count and shorten the call by a few percent, as on the real kernel. The
             // searched mapping chooses whether to split, so it is held to the strict property.
             let tolerance = preset == .auto ? 0.999 : 0.92
+            // A length off the tile grid runs the kernels' bounds-checked variants, which can be
+            // slower than the next aligned length (measured on the H200: FA2 d = 64 1104 queries
+            // 0.864 ms against 1152's 0.727, cuDNN 4160^2 against 4224^2): growth that lands on
+            // the grid from off it is exempt from the latency check, not from the FLOP check.
+            func offGrid(_ n: Int) -> Bool { n % 128 != 0 }
             for (i, b) in bigger.enumerated() {
                 let rb = try Experiment.simulateAttention(shape: b, preset: preset, machine: machine)
-                #expect(rb.latencySeconds >= r.latencySeconds * tolerance, "\(preset) grow \(["q_len", "kv_len", "batch", "heads"][i]): \(shape) \(r.latencySeconds) → \(rb.latencySeconds)")
+                let lands = (offGrid(shape.qLen) && !offGrid(b.qLen)) || (offGrid(shape.kvLen) && !offGrid(b.kvLen))
+                #expect(lands || rb.latencySeconds >= r.latencySeconds * tolerance, "\(preset) grow \(["q_len", "kv_len", "batch", "heads"][i]): \(shape) \(r.latencySeconds) → \(rb.latencySeconds)")
                 #expect(rb.flops >= r.flops * 0.999999)
             }
         }
