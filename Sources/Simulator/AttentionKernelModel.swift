@@ -218,7 +218,16 @@ struct AttentionKernelModel {
             // its throughput): ceil(blocks / SMs) blocks' compute. The stream below is shared by all.
             let tilesPerBlock = (schedule.maxTiles / Double(splits)).rounded(.up)
             let perSM = Double(max(1, ceilDiv(blocks, p)))
-            computeSeconds = perSM * (tilesPerBlock * tileSeconds + perBlockOverheadSeconds)
+            // The L2 is shared by bandwidth, not split per SM: an SM holding two blocks pulls
+            // twice the bytes while the others pull theirs, so its tiles' L2 transfer is one
+            // block's share, or the whole kernel's bytes over the L2's bandwidth, whichever is
+            // longer; its own work on the tiles (matrix, softmax, shared memory) is per block.
+            // (Measured, H200, h200-decode-stream-curve-2026-12-02: cuDNN B17 H32/8 over 8192
+            // keys, 136 blocks, 0.133 ms against B12's 96 blocks 0.096: no doubling.)
+            let ownWork = perSM * (tilesPerBlock * tile.core / f + perBlockOverheadSeconds)
+            let oneBlockL2 = tilesPerBlock * tile.l2 / f + perBlockOverheadSeconds
+            let kernelL2 = Double(blocks) * tilesPerBlock * layout.streamedTileBytes / machine.l2Bandwidth
+            computeSeconds = perSM == 1 ? tilesPerBlock * tileSeconds + perBlockOverheadSeconds : max(ownWork, oneBlockL2, kernelL2)
             // Streaming is bandwidth-bound, not slot-bound: while blocks are in flight the DRAM
             // stays busy, so the stream takes the streamed bytes over the bandwidth (no waves).
             // Each block keeps `decodeStages` K/V tiles in flight, so below saturation the stream
