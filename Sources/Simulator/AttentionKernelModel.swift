@@ -222,12 +222,13 @@ struct AttentionKernelModel {
             // twice the bytes while the others pull theirs, so its tiles' L2 transfer is one
             // block's share, or the whole kernel's bytes over the L2's bandwidth, whichever is
             // longer; its own work on the tiles (matrix, softmax, shared memory) is per block.
+            // With one block per SM this is the block's tiles at max(core, L2) each.
             // (Measured, H200, h200-decode-stream-curve-2026-12-02: cuDNN B17 H32/8 over 8192
             // keys, 136 blocks, 0.133 ms against B12's 96 blocks 0.096: no doubling.)
             let ownWork = perSM * (tilesPerBlock * tile.core / f + perBlockOverheadSeconds)
             let oneBlockL2 = tilesPerBlock * tile.l2 / f + perBlockOverheadSeconds
             let kernelL2 = Double(blocks) * tilesPerBlock * layout.streamedTileBytes / machine.l2Bandwidth
-            computeSeconds = perSM == 1 ? tilesPerBlock * tileSeconds + perBlockOverheadSeconds : max(ownWork, oneBlockL2, kernelL2)
+            computeSeconds = max(ownWork, oneBlockL2, kernelL2)
             // Streaming is bandwidth-bound, not slot-bound: while blocks are in flight the DRAM
             // stays busy, so the stream takes the streamed bytes over the bandwidth (no waves).
             // Each block keeps `decodeStages` K/V tiles in flight, so below saturation the stream
@@ -262,7 +263,8 @@ struct AttentionKernelModel {
             let largest = schedule.maxTiles * tileSeconds + perBlockOverheadSeconds + exposedStart
             computeSeconds = makespan(blocks: blocks, total: perBlockAverage * Double(blocks), largest: largest,
                                       uniform: schedule.uniform, processors: p,
-                                      largestLast: mapping.traits.dispatchesRowBlocksInOrder && schedule.heaviestRowBlockLast, aloneStretch: aloneStretch, tailStretch: tailStretch, resident: layout.resident) - exposedStart
+                                      largestLast: mapping.traits.dispatchesRowBlocksInOrder && schedule.heaviestRowBlockLast,
+                                      aloneStretch: aloneStretch, tailStretch: tailStretch, resident: layout.resident) - exposedStart
         }
         // The masks run on the SMs that hold the blocks (fewer than all when the blocks are few).
         computeSeconds += maskOps / machine.vectorRate / Double(max(1, min(p, blocks))) / f
@@ -282,10 +284,10 @@ struct AttentionKernelModel {
         let l2Bytes = layout.l2Bytes
         // Rows that only pad a tile (GQA groups smaller than the tile) are zero-filled: their MACs
         // toggle little and cost a fraction (a profile parameter) of a real MAC's energy.
-        // Zero-padded head-dim columns do not: the H200's cuDNN rows at d = 80 and 96 (on 128-column
-        // tiles) fit their MACs charged as real ones (Calibration/README.md, round 5). A family's decode (single-query calls, split or not)
-        // may carry its own measured MAC energy, charged per executed MAC, padded rows as real
-        // ones (measured so).
+        // Zero-padded head-dim columns do not: the H200's cuDNN rows at d = 80 and 96 (on
+        // 128-column tiles) fit their MACs charged as real ones (Calibration/README.md, round 5).
+        // A family's decode (single-query calls, split or not) may carry its own measured MAC
+        // energy, charged per executed MAC, padded rows as real ones (measured so).
         let decodeEnergy = decodeMACEnergy
         let realRowFraction = Double(mapping.realRowsPerTile) / Double(max(1, bq))
         let macEnergyFactor = decodeEnergy != nil ? 1 : realRowFraction + (1 - realRowFraction) * machine.paddingMACEnergyFraction
