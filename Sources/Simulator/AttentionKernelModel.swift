@@ -218,17 +218,23 @@ struct AttentionKernelModel {
             // its throughput): ceil(blocks / SMs) blocks' compute. The stream below is shared by all.
             let tilesPerBlock = (schedule.maxTiles / Double(splits)).rounded(.up)
             let perSM = Double(max(1, ceilDiv(blocks, p)))
-            // The L2 is shared by bandwidth, not split per SM: an SM holding two blocks pulls
-            // twice the bytes while the others pull theirs, so its tiles' L2 transfer is one
-            // block's share, or the whole kernel's bytes over the L2's bandwidth, whichever is
-            // longer; its own work on the tiles (matrix, softmax, shared memory) is per block.
-            // With one block per SM this is the block's tiles at max(core, L2) each.
-            // (Measured, H200, h200-decode-stream-curve-2026-12-02: cuDNN B17 H32/8 over 8192
-            // keys, 136 blocks, 0.133 ms against B12's 96 blocks 0.096: no doubling.)
+            // The L2 serves the SMs that ask evenly: while every SM streams, each gets its share
+            // of the L2's bandwidth per tile, whatever its block count. SMs holding one block more
+            // than the rest finish that last block after the others, at what the L2 then gives the
+            // few still asking, up to an SM's own port (`l2-port-bandwidth`; without it, the share).
+            // Measured on the H200 (h200-decode-stream-curve-2026-12-02): cuDNN B17 H32/8 over 8192
+            // keys, 136 blocks on 132 SMs, 0.133 ms against B12's 96 blocks 0.096 ms, where a share
+            // per block gave 0.205; FA2's split-KV calls over 224-256 blocks take the two shares.
+            let shareSeconds = tilesPerBlock * tile.l2 / f
+            let fullRounds = perSM - 1
+            let lastSMs = Double(max(1, blocks - Int(fullRounds) * p))
+            let shareRate = machine.l2Bandwidth / Double(p)
+            // (A grid within the SM count keeps the share: measured, B12's 96 blocks fit it.)
+            let lastRate = fullRounds < 1 ? shareRate
+                : max(shareRate, min(machine.l2PortBandwidth > 0 ? machine.l2PortBandwidth : shareRate, machine.l2Bandwidth / lastSMs))
+            let l2Seconds = fullRounds * shareSeconds + shareSeconds * shareRate / lastRate
             let ownWork = perSM * (tilesPerBlock * tile.core / f + perBlockOverheadSeconds)
-            let oneBlockL2 = tilesPerBlock * tile.l2 / f + perBlockOverheadSeconds
-            let kernelL2 = Double(blocks) * tilesPerBlock * layout.streamedTileBytes / machine.l2Bandwidth
-            computeSeconds = max(ownWork, oneBlockL2, kernelL2)
+            computeSeconds = max(ownWork, l2Seconds + perSM * perBlockOverheadSeconds)
             // Streaming is bandwidth-bound, not slot-bound: while blocks are in flight the DRAM
             // stays busy, so the stream takes the streamed bytes over the bandwidth (no waves).
             // Each block keeps `decodeStages` K/V tiles in flight, so below saturation the stream

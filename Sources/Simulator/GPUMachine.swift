@@ -92,6 +92,9 @@ public struct GPUMachine: Sendable {
     /// Shared memory the system reserves per resident thread block (`shared-memory-reserved-per-block`;
     /// 0 when the profile does not give it).
     public var sharedMemoryReservedPerBlock: Double = 0
+    /// The L2 bandwidth one SM can draw when few SMs are asking (`l2-port-bandwidth`; 0 when the
+    /// profile does not give it: an SM never draws more than its share of the L2's bandwidth).
+    public var l2PortBandwidth: Double = 0
     /// Power the memory system draws while DRAM streams, in proportion to time rather than bytes
     /// (`memory-active-power`, optional; 0: DRAM energy is per byte only), and the slowest stream
     /// rate that keeps it active throughout (`memory-active-rate`): a kernel's memory system is
@@ -265,7 +268,7 @@ public struct GPUMachine: Sendable {
                                   "padding-mac-energy-fraction", "register-headroom", "minimum-clock", "gather-overhead", "streaming-latency",
                                   "warp-schedulers-per-sm", "single-warp-issue-efficiency", "interconnect-bandwidth",
                                   "memory-active-power", "memory-active-rate", "power-limit-excess-energy",
-                                  "shared-memory-reserved-per-block"]
+                                  "shared-memory-reserved-per-block", "l2-port-bandwidth"]
         for preset in KernelPreset.allCases where preset != .auto {
             known.insert("\(preset.rawValue).combine-step"); known.insert("\(preset.rawValue).combine-fixed")
             known.insert("\(preset.rawValue).mac-energy"); known.insert("\(preset.rawValue).score-energy")
@@ -288,6 +291,10 @@ public struct GPUMachine: Sendable {
         if profile.parameters["warp-schedulers-per-sm"] != nil {
             warpSchedulersPerSM = Int(try parameter("warp-schedulers-per-sm", example: "4", .dimensionless, 1...64))
             singleWarpIssueEfficiency = try parameter("single-warp-issue-efficiency", example: "0.83", .dimensionless, 0...1, exclusiveLower: true)
+        }
+        if profile.parameters["l2-port-bandwidth"] != nil {
+            l2PortBandwidth = try parameter("l2-port-bandwidth", example: "127 GB/s", .bandwidth, 0...Double.greatestFiniteMagnitude, exclusiveLower: true,
+                                            measuredIn: "nvidia-h200-sxm.xml for the measured H200 value")
         }
         if profile.parameters["shared-memory-reserved-per-block"] != nil {
             sharedMemoryReservedPerBlock = try parameter("shared-memory-reserved-per-block", example: "1 KiB", .bytes)

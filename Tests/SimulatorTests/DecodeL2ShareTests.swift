@@ -2,8 +2,8 @@
 import Mapper
 import Testing
 
-/// The L2 is shared by bandwidth: a decode grid a little larger than the SM count (two blocks on a
-/// few SMs) does not take twice as long (H200, 2026-12-02, Calibration/decode_stream_curve.py,
+/// The L2 serves the SMs evenly, and the few SMs still asking get more (up to their port): a decode
+/// grid a little larger than the SM count (two blocks on a few SMs) does not take twice as long (H200, 2026-12-02, Calibration/decode_stream_curve.py,
 /// results/h200-decode-stream-curve-2026-12-02.jsonl).
 @Suite struct DecodeL2ShareTests {
     static func ms(batch: Int, keys: Int = 8192, _ preset: KernelPreset = .cudnn) throws -> Double {
@@ -19,6 +19,18 @@ import Testing
             #expect(abs(p - measured) / measured < 0.12, "B\(b): \(p) ms, measured \(measured)")
         }
         #expect(try Self.ms(batch: 17) < 1.6 * Self.ms(batch: 12))
+    }
+
+    /// Without `l2-port-bandwidth` an SM never draws more than its share: the SMs holding a
+    /// second block take two shares, and the B17 call is slower than with the H200's port.
+    @Test func withoutAPortTheShareHolds() throws {
+        var machine = try Fixtures.machine("nvidia-h200-sxm")
+        #expect(machine.l2PortBandwidth > 1.5 * machine.l2Bandwidth / Double(machine.processors))
+        let shape = AttentionShape(batch: 17, heads: 32, kvHeads: 8, qLen: 1, kvLen: 8192, headDim: 128, causal: false)
+        let withPort = try Experiment.simulateAttention(shape: shape, preset: .cudnn, machine: machine).latencySeconds
+        machine.l2PortBandwidth = 0
+        let shareOnly = try Experiment.simulateAttention(shape: shape, preset: .cudnn, machine: machine).latencySeconds
+        #expect(shareOnly > 1.2 * withPort, "share only \(shareOnly) s, with the port \(withPort) s")
     }
 
     @Test func theStreamCurveFile() throws {
