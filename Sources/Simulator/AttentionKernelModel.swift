@@ -220,8 +220,11 @@ struct AttentionKernelModel {
             let perSM = Double(max(1, ceilDiv(blocks, p)))
             // The L2 serves the SMs that ask evenly: while every SM streams, each gets its share
             // of the L2's bandwidth per tile, whatever its block count. SMs holding one block more
-            // than the rest finish that last block after the others, at what the L2 then gives the
-            // few still asking, up to an SM's own port (`l2-port-bandwidth`; without it, the share).
+            // than the rest finish that last block after the others, at what the memory then gives
+            // the few still streaming (the DRAM's bandwidth over them: a decode stream's K/V come
+            // from DRAM), up to an SM's own port (`l2-port-bandwidth`; without it, the share).
+            // (FA2's split-KV few-query grids of 224-256 blocks, 92-124 SMs left: 36-49 GB/s, about
+            // the share, as measured in h200-fa2-split-share-2026-12-02.)
             // Measured on the H200 (h200-decode-stream-curve-2026-12-02): cuDNN B17 H32/8 over 8192
             // keys, 136 blocks on 132 SMs, 0.133 ms against B12's 96 blocks 0.096 ms, where a share
             // per block gave 0.205; FA2's split-KV calls over 224-256 blocks take the two shares.
@@ -231,7 +234,7 @@ struct AttentionKernelModel {
             let shareRate = machine.l2Bandwidth / Double(p)
             // (A grid within the SM count keeps the share: measured, B12's 96 blocks fit it.)
             let lastRate = fullRounds < 1 ? shareRate
-                : max(shareRate, min(machine.l2PortBandwidth > 0 ? machine.l2PortBandwidth : shareRate, machine.l2Bandwidth / lastSMs))
+                : max(shareRate, min(machine.l2PortBandwidth > 0 ? machine.l2PortBandwidth : shareRate, machine.dramBandwidth / lastSMs))
             let l2Seconds = fullRounds * shareSeconds + shareSeconds * shareRate / lastRate
             let ownWork = perSM * (tilesPerBlock * tile.core / f + perBlockOverheadSeconds)
             computeSeconds = max(ownWork, l2Seconds + perSM * perBlockOverheadSeconds)
