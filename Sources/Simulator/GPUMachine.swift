@@ -293,7 +293,7 @@ public struct GPUMachine: Sendable {
             singleWarpIssueEfficiency = try parameter("single-warp-issue-efficiency", example: "0.83", .dimensionless, 0...1, exclusiveLower: true)
         }
         if profile.parameters["l2-port-bandwidth"] != nil {
-            l2PortBandwidth = try parameter("l2-port-bandwidth", example: "127 GB/s", .bandwidth, 0...Double.greatestFiniteMagnitude, exclusiveLower: true,
+            l2PortBandwidth = try parameter("l2-port-bandwidth", example: "160 GB/s", .bandwidth, 0...Double.greatestFiniteMagnitude, exclusiveLower: true,
                                             measuredIn: "nvidia-h200-sxm.xml for the measured H200 value")
         }
         if profile.parameters["shared-memory-reserved-per-block"] != nil {

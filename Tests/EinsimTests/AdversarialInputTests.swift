@@ -400,4 +400,19 @@ import Darwin
         #expect(status == 2, "\(err)")
         #expect(err.contains(path + ":") && err.contains("l2-resident-fraction"), "\(err)")
     }
+
+    /// This session's GPU parameters: a wrong unit or a zero port bandwidth is located and named.
+    @Test func newGPUParametersAreChecked() throws {
+        let unit = try Self.editedH100("h100-reserved-unit.xml", replacing: ">1 KiB</parameter>", with: ">1 GHz</parameter>")
+        defer { Self.removeTemporary(unit) }
+        let (s1, _, e1) = Self.run(["validate", unit])
+        #expect(s1 == 2, "\(e1)")
+        #expect(e1.contains(unit + ":") && e1.contains("shared-memory-reserved-per-block"), "\(e1)")
+        let zero = try Self.editedH100("h100-port-zero.xml", replacing: ">1 KiB</parameter>",
+                                       with: ">1 KiB</parameter>\n    <parameter name=\"l2-port-bandwidth\" source=\"test\">0 GB/s</parameter>")
+        defer { Self.removeTemporary(zero) }
+        let (s2, _, e2) = Self.run(["validate", zero])
+        #expect(s2 == 2, "\(e2)")
+        #expect(e2.contains(zero + ":") && e2.contains("l2-port-bandwidth"), "\(e2)")
+    }
 }
