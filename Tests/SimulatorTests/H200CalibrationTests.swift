@@ -25,6 +25,20 @@ import Testing
         #expect(report.rows.allSatisfy { $0.input["split"]?.string != "fit" })
     }
 
+    /// Round 7 (Calibration/h200_round7.py): held-out rows weighted to the issue's unseen families
+    /// (chunked prefill over 8K-32K keys, few-query calls, head dims 80/96, decode at B32-256).
+    @Test func round7HeldOutRowsMeetTheIssuesBar() throws {
+        let report = try AccuracyReport.run(path: Self.results + "h200-round7-heldout-2026-12-02.jsonl",
+                                            profile: ProfileResolver.load("nvidia-h200-sxm"))
+        #expect(report.overall.rows >= 130)
+        #expect((report.overall.latencyMedianAPE ?? 100) <= 4, "overall \(report.overall.latencyMedianAPE ?? -1)%")
+        #expect((report.overall.energyMedianAPE ?? 100) <= 10, "energy \(report.overall.energyMedianAPE ?? -1)%")
+        for group in report.groups {
+            #expect((group.latencyMedianAPE ?? 100) <= 10, "group \(group.name): \(group.latencyMedianAPE ?? -1)%")
+        }
+        #expect(report.rows.allSatisfy { $0.input["split"]?.string != "fit" })
+    }
+
     @Test func earlierH200FilesStayWithinTheirBars() throws {
         let h200 = try ProfileResolver.load("nvidia-h200-sxm")
         for (file, bar) in [("h200-round2-2026-12-01.jsonl", 5.0), ("h200-continuum-2026-12-01.jsonl", 7.0), ("h200-validation-2026-11-22.jsonl", 7.0)] {
