@@ -326,7 +326,7 @@ struct AttentionKernelModel {
             executed: executed, dramBytes: dramBytes, l2Bytes: l2Bytes, sharedMemoryBytes: sharedBytes,
             resources: resources)
         cost.matrixEnergy = matrixEnergy
-        machine.chargeMemoryActivePower(&cost)
+        machine.applyPowerModel(&cost)
         // The tile loop of one SM: its blocks (waves) × the key tiles each block works through.
         let waves = Double(max(1, ceilDiv(blocks, max(1, layout.inFlight))))
         let tilesPerBlock = mapping.splitKernel ? (schedule.maxTiles / Double(splits)).rounded(.up) : tilesPerHead / Double(max(1, schedule.rowBlocks))
@@ -370,7 +370,7 @@ struct AttentionKernelModel {
             onChipEnergy: executed.vectorOperations * machine.energyPerVectorOp + executed[.specialFunction] * machine.energyPerExp,
             dramEnergy: dram * machine.energyPerDRAMByte, executed: executed, dramBytes: dram, l2Bytes: dram, sharedMemoryBytes: 0,
             resources: ResourceTimes(dram: dram / machine.dramBandwidth, launchAndLatency: fixed, combineChain: chain))
-        machine.chargeMemoryActivePower(&cost)
+        machine.applyPowerModel(&cost)
         return cost
     }
 

@@ -80,7 +80,7 @@ struct GEMMKernelModel {
             l2Bytes: l2Bytes, sharedMemoryBytes: sharedBytes,
             resources: ResourceTimes(matrix: executedMACs / rate / Double(p) / f, dram: memorySeconds, launchAndLatency: fixed))
         cost.matrixEnergy = executedMACs * machine.energyPerMAC(path: machine.defaultPath)
-        machine.chargeMemoryActivePower(&cost)
+        machine.applyPowerModel(&cost)
         cost.tiles = max(1, waves * kSteps / 64)
         return cost
     }

@@ -103,6 +103,10 @@ public struct GPUMachine: Sendable {
     /// The slowest stream rate (bytes/s) that keeps the memory system active throughout
     /// (`memory-active-rate`; required with `memory-active-power`).
     public var memoryActiveRate: Double = 0
+    /// How fast the core voltage falls with the clock under DVFS (`voltage-clock-slope`, optional;
+    /// 0: per-operation energies independent of the clock): V(r) / V(boost) = 1 − slope × (1 − r),
+    /// and on-chip energy per operation scales with V². DRAM energies do not (their own supply).
+    public var voltageClockSlope: Double = 0
     /// The power limiter's tolerance at the start of a run (`power-limit-excess-energy`, optional;
     /// 0: a run is power-limited from its start): the energy the board may draw above its limit
     /// before the limiter has lowered the clock to the sustained state. A short run (a latency
@@ -267,7 +271,7 @@ public struct GPUMachine: Sendable {
         var known: Set<String> = ["l2-resident-fraction", "max-thread-blocks-per-sm", "max-threads-per-sm",
                                   "padding-mac-energy-fraction", "register-headroom", "minimum-clock", "gather-overhead", "streaming-latency",
                                   "warp-schedulers-per-sm", "single-warp-issue-efficiency", "interconnect-bandwidth",
-                                  "memory-active-power", "memory-active-rate", "power-limit-excess-energy",
+                                  "memory-active-power", "memory-active-rate", "power-limit-excess-energy", "voltage-clock-slope",
                                   "shared-memory-reserved-per-block", "l2-port-bandwidth"]
         for preset in KernelPreset.allCases where preset != .auto {
             known.insert("\(preset.rawValue).combine-step"); known.insert("\(preset.rawValue).combine-fixed")
@@ -307,13 +311,19 @@ public struct GPUMachine: Sendable {
             memoryActiveRate = try parameter("memory-active-rate", example: "2.3 TB/s", .bandwidth, 0...Double.greatestFiniteMagnitude, exclusiveLower: true,
                                              measuredIn: "nvidia-h200-sxm.xml for the measured H200 value")
         }
+        if profile.parameters["voltage-clock-slope"] != nil {
+            voltageClockSlope = try parameter("voltage-clock-slope", example: "0.5", .dimensionless, 0...1)
+        }
         if profile.parameters["power-limit-excess-energy"] != nil {
             powerLimitExcessEnergy = try parameter("power-limit-excess-energy", example: "2 J", .energy, measuredIn: "nvidia-h200-sxm.xml for the measured H200 value")
         }
     }
 
-    /// Sets `cost`'s time-proportional memory power from its DRAM bytes (see ``memoryActiveWatts``).
-    public func chargeMemoryActivePower(_ cost: inout KernelCost) {
+    /// Sets how `cost`'s energy depends on its run: the voltage's fall with the clock
+    /// (``voltageClockSlope``) and the time-proportional memory power from its DRAM bytes
+    /// (``memoryActiveWatts``).
+    public func applyPowerModel(_ cost: inout KernelCost) {
+        cost.voltageClockSlope = voltageClockSlope
         guard memoryActiveWatts > 0, memoryActiveRate > 0, cost.dramBytes > 0 else { return }
         cost.memoryActiveWatts = memoryActiveWatts
         cost.memoryActiveCapSeconds = cost.dramBytes / memoryActiveRate

@@ -9,7 +9,9 @@ public struct KernelCost: Sendable, Hashable {
     public var computeSeconds: Double
     public var memorySeconds: Double
     public var fixedSeconds: Double
-    /// On-chip dynamic energy (per-operation energies are clock-independent in this model).
+    /// On-chip dynamic energy at the boost clock. Below it the core voltage falls with the clock
+    /// (``voltageClockSlope``) and each operation's energy with the voltage squared
+    /// (``onChipEnergy(clockRatio:)``).
     public var onChipEnergy: Double
     /// The part of `onChipEnergy` spent in the matrix unit.
     public var matrixEnergy: Double = 0
@@ -34,6 +36,10 @@ public struct KernelCost: Sendable, Hashable {
     /// streams faster is active for its whole duration; one that moves few bytes over a long run
     /// (a compute-bound prefill) only for this long.
     public var memoryActiveCapSeconds: Double = 0
+    /// How fast the core voltage falls with the clock under DVFS: V(r) / V(boost) = 1 − slope × (1 − r)
+    /// at clock ratio r (``GPUMachine/voltageClockSlope``; 0: per-operation energies independent
+    /// of the clock, the voltage at its floor).
+    public var voltageClockSlope: Double = 0
 
     public init(name: String, computeSeconds: Double, memorySeconds: Double, fixedSeconds: Double,
                 onChipEnergy: Double, dramEnergy: Double, executed: OperationCounts, dramBytes: Double,
@@ -49,6 +55,20 @@ public struct KernelCost: Sendable, Hashable {
         fixedSeconds + max(computeSeconds / r, memorySeconds)
     }
 
+    /// The share of the boost clock's energy per on-chip operation at clock ratio `r`: the core
+    /// voltage ratio squared (CMOS switching energy C·V²).
+    @inline(__always)
+    public func voltageEnergyFactor(clockRatio r: Double) -> Double {
+        let v = 1 - voltageClockSlope * (1 - r)
+        return v * v
+    }
+
+    /// On-chip dynamic energy when the kernel runs at clock ratio `r`.
+    @inline(__always)
+    public func onChipEnergy(clockRatio r: Double) -> Double {
+        onChipEnergy * voltageEnergyFactor(clockRatio: r)
+    }
+
     /// Energy the memory system draws in proportion to time over a run of `seconds`.
     @inline(__always)
     public func memoryActiveEnergy(seconds t: Double) -> Double {
@@ -59,13 +79,14 @@ public struct KernelCost: Sendable, Hashable {
     /// when the kernel runs at clock ratio `r`.
     @inline(__always)
     public func dynamicEnergy(clockRatio r: Double) -> Double {
-        onChipEnergy + dramEnergy + memoryActiveEnergy(seconds: seconds(clockRatio: r))
+        onChipEnergy(clockRatio: r) + dramEnergy + memoryActiveEnergy(seconds: seconds(clockRatio: r))
     }
 }
 
 /// DVFS under a power limit: the clock ratio at which a sequence of kernels draws no more than
-/// the limit on average. Energy per operation is taken as independent of the clock (near the
-/// voltage floor, where the H100 runs when capped — fit in Calibration/README.md), so power falls
+/// the limit on average. Energy per on-chip operation falls with the core voltage squared as the
+/// clock falls (``KernelCost/voltageClockSlope``; a profile with slope 0, such as the H100's,
+/// takes it as independent of the clock, near the voltage floor), so power falls at least
 /// linearly with the clock while the work is compute-bound.
 public enum PowerCapping {
     /// `minimumRatio`: the lowest clock ratio considered (the machine's minimum sustained clock
@@ -75,7 +96,7 @@ public enum PowerCapping {
             var energy = 0.0, time = 0.0
             for k in kernels {
                 let t = k.seconds(clockRatio: r)
-                time += t; energy += k.onChipEnergy + k.dramEnergy + k.memoryActiveEnergy(seconds: t)
+                time += t; energy += k.onChipEnergy(clockRatio: r) + k.dramEnergy + k.memoryActiveEnergy(seconds: t)
             }
             return (energy, time)
         }
@@ -85,7 +106,7 @@ public enum PowerCapping {
     public static func clockRatio(kernel k: KernelCost, idleWatts: Double, limitWatts: Double, minimumRatio: Double) -> Double {
         clockRatio(idleWatts: idleWatts, limitWatts: limitWatts, minimumRatio: minimumRatio) { r in
             let t = k.seconds(clockRatio: r)
-            return (k.onChipEnergy + k.dramEnergy + k.memoryActiveEnergy(seconds: t), t)
+            return (k.onChipEnergy(clockRatio: r) + k.dramEnergy + k.memoryActiveEnergy(seconds: t), t)
         }
     }
 
@@ -93,14 +114,14 @@ public enum PowerCapping {
     public static func clockRatio(_ a: KernelCost, _ b: KernelCost, idleWatts: Double, limitWatts: Double, minimumRatio: Double) -> Double {
         clockRatio(idleWatts: idleWatts, limitWatts: limitWatts, minimumRatio: minimumRatio) { r in
             let ta = a.seconds(clockRatio: r), tb = b.seconds(clockRatio: r)
-            return (a.onChipEnergy + a.dramEnergy + a.memoryActiveEnergy(seconds: ta)
-                    + b.onChipEnergy + b.dramEnergy + b.memoryActiveEnergy(seconds: tb), ta + tb)
+            return (a.onChipEnergy(clockRatio: r) + a.dramEnergy + a.memoryActiveEnergy(seconds: ta)
+                    + b.onChipEnergy(clockRatio: r) + b.dramEnergy + b.memoryActiveEnergy(seconds: tb), ta + tb)
         }
     }
 
     /// The largest r ≤ 1 at which the run's dynamic energy over its time stays within the limit
     /// above idle. `energyAndTime(r)` gives both at clock ratio r; the average dynamic power
-    /// energy / time falls as r falls (per-operation energies are clock-independent and the
+    /// energy / time falls as r falls (per-operation energies fall or stay with the clock and the
     /// time-proportional memory power is capped at the run's time), so the search bisects.
     @inline(__always)
     public static func clockRatio(idleWatts: Double, limitWatts: Double, minimumRatio: Double,

@@ -40,13 +40,14 @@ public struct RooflineEngine: Sendable {
         let softmaxTotal = max(softmaxWeight(total), 1e-300)
         let perMAC = total[.matrixMAC] > 0 ? kernel.matrixEnergy / (kernel.executed[.matrixMAC] > 0 ? kernel.executed[.matrixMAC] : 1) : 0
         let scores = total[.matrixMAC] > 0 ? kernel.executed[.matrixMAC] / total[.matrixMAC] : 0
+        let voltage = kernel.voltageEnergyFactor(clockRatio: r)
         return work.map { w in
             let isMatrix = w.perScore[.matrixMAC] > 0
             let matrixShare = total[.matrixMAC] > 0 ? w.perScore[.matrixMAC] / total[.matrixMAC] : 0
             let softShare = softmaxWeight(w.perScore) / softmaxTotal
             let seconds = (matrixShare * kernel.resources.matrix + softShare * kernel.resources.softmax) / r
             let joules = scores * (w.perScore[.matrixMAC] * perMAC + w.perScore[.specialFunction] * machine.energyPerExp
-                + (w.perScore.vectorOperations + w.perScore[.divide]) * machine.energyPerVectorOp)
+                + (w.perScore.vectorOperations + w.perScore[.divide]) * machine.energyPerVectorOp) * voltage
             let unit = isMatrix ? matrixUnit : (w.perScore[.specialFunction] > 0 || w.perScore[.divide] > 0 ? sfuUnit : vectorUnit)
             let busy = isMatrix ? kernel.resources.matrix : kernel.resources.softmax
             return .init(name: w.name, unit: unit, seconds: seconds, dynamicJoules: joules,
@@ -97,7 +98,7 @@ public struct RooflineEngine: Sendable {
         var executed = OperationCounts()
         for k in kernels {
             let t = k.seconds(clockRatio: r)
-            let e = k.onChipEnergy + k.dramEnergy + k.memoryActiveEnergy(seconds: t)
+            let e = k.dynamicEnergy(clockRatio: r)
             latency += t; dynamic += e
             dram += k.dramBytes; l2 += k.l2Bytes; smem += k.sharedMemoryBytes
             executed += k.executed
@@ -105,7 +106,7 @@ public struct RooflineEngine: Sendable {
             breakdown.append(.init(name: k.name, seconds: t, dynamicJoules: e, dramBytes: k.dramBytes, flops: 2 * k.executed[.matrixMAC]))
         }
         let r2 = 1.0
-        let matrixEnergy = kernels.reduce(0) { $0 + $1.matrixEnergy }
+        let matrixEnergy = kernels.reduce(0) { $0 + $1.matrixEnergy * $1.voltageEnergyFactor(clockRatio: r) }
         // Keyed by the profile's own unit and level names.
         let matrixName = machine.matrixUnitName ?? "matrix"
         let sfuName = machine.specialFunctionUnitName ?? "special-function"
@@ -119,7 +120,7 @@ public struct RooflineEngine: Sendable {
         // The kernels' own on-chip energy (per-family calibrations, padding rows) is what the
         // result charges: the breakdown splits it over the units and levels in proportion to
         // their nominal energies, so the parts add up to the dynamic energy.
-        let onChip = kernels.reduce(0) { $0 + $1.onChipEnergy }
+        let onChip = kernels.reduce(0) { $0 + $1.onChipEnergy(clockRatio: r) }
         // Summed in key order: the same bytes in every process (dictionary order varies).
         let keys = components.keys.sorted()
         let nominal = keys.reduce(0.0) { $0 + (components[$1] ?? 0) }
@@ -180,7 +181,7 @@ struct PassKernelModel {
             l2Bytes: work.dramBytes, sharedMemoryBytes: 0,
             resources: ResourceTimes(matrix: matrix, softmax: sfu + alu, dram: memory, launchAndLatency: fixed))
         cost.matrixEnergy = ops[.matrixMAC] * machine.energyPerMAC(path: machine.defaultPath)
-        machine.chargeMemoryActivePower(&cost)
+        machine.applyPowerModel(&cost)
         return cost
     }
 }

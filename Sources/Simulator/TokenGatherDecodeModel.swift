@@ -61,7 +61,7 @@ struct TokenGatherDecodeModel {
         main.dramEnergy = dram * machine.energyPerDRAMByte
         main.dramBytes = dram
         main.resources.dram = main.memorySeconds
-        machine.chargeMemoryActivePower(&main)
+        machine.applyPowerModel(&main)
         var result = [main]
         if let combine = model.combineCost(layout: layout) { result.append(combine) }
         return result

@@ -373,7 +373,7 @@ struct ServingLayerBuilder {
     private mutating func gpuTask(_ name: String, _ kernel: KernelCost, ratio: Double, subBatch s: Int) {
         out.externalBytes += kernel.dramBytes
         task(name, on: "gpu", seconds: kernel.seconds(clockRatio: ratio),
-             energy: ["gpu": kernel.onChipEnergy,
+             energy: ["gpu": kernel.onChipEnergy(clockRatio: ratio),
                       machine.memory.name: kernel.dramEnergy + kernel.memoryActiveEnergy(seconds: kernel.seconds(clockRatio: ratio))], subBatch: s)
     }
 }
