@@ -45,25 +45,24 @@ PARAMETERS = {
 }
 
 
+ATTRIBUTES = r'(?:[^>"]|"[^"]*")*>'  # an element's attributes, quoted values may hold '>'
+
+
 def profile_text(values):
     text = open(PROFILE).read()
     for name, value in values.items():
         kind, unit = PARAMETERS[name][0], PARAMETERS[name][1]
         shown = f"{value:.6g} {unit}".strip()
         if kind == "mac":
-            pattern = rf'(<energy operation="matrix-mac" precision="bf16" path="{re.escape(name)}"(?:[^>"]|"[^"]*")*>)[^<]*(</energy>)'
-            if re.search(pattern, text):
-                text = re.sub(pattern, rf"\g<1>{shown}\g<2>", text)
-            else:
-                element = f'<energy operation="matrix-mac" precision="bf16" path="{name}" source="fit candidate">{shown}</energy>'
-                text = text.replace("</unit>", f"  {element}\n  </unit>", 1)
+            opening = f'<energy operation="matrix-mac" precision="bf16" path="{name}"'
+            closing, parent = "</energy>", "</unit>"
         else:
-            pattern = rf'(<parameter name="{re.escape(name)}"(?:[^>"]|"[^"]*")*>)[^<]*(</parameter>)'
-            if re.search(pattern, text):
-                text = re.sub(pattern, rf"\g<1>{shown}\g<2>", text)
-            else:
-                element = f'<parameter name="{name}" source="fit candidate">{shown}</parameter>'
-                text = text.replace("</parameters>", f"  {element}\n  </parameters>", 1)
+            opening, closing, parent = f'<parameter name="{name}"', "</parameter>", "</parameters>"
+        pattern = "(" + re.escape(opening) + ATTRIBUTES + ")[^<]*(" + re.escape(closing) + ")"
+        if re.search(pattern, text):
+            text = re.sub(pattern, lambda m: m.group(1) + shown + m.group(2), text)
+        else:
+            text = text.replace(parent, f'  {opening} source="fit candidate">{shown}{closing}\n  {parent}', 1)
     return text
 
 
