@@ -79,7 +79,13 @@ public struct KernelCost: Sendable, Hashable {
     /// when the kernel runs at clock ratio `r`.
     @inline(__always)
     public func dynamicEnergy(clockRatio r: Double) -> Double {
-        onChipEnergy(clockRatio: r) + dramEnergy + memoryActiveEnergy(seconds: seconds(clockRatio: r))
+        dynamicEnergy(clockRatio: r, seconds: seconds(clockRatio: r))
+    }
+
+    /// Dynamic energy at clock ratio `r` over a run of `t` seconds (the time its schedule gave).
+    @inline(__always)
+    public func dynamicEnergy(clockRatio r: Double, seconds t: Double) -> Double {
+        onChipEnergy(clockRatio: r) + dramEnergy + memoryActiveEnergy(seconds: t)
     }
 }
 
@@ -96,7 +102,7 @@ public enum PowerCapping {
             var energy = 0.0, time = 0.0
             for k in kernels {
                 let t = k.seconds(clockRatio: r)
-                time += t; energy += k.onChipEnergy(clockRatio: r) + k.dramEnergy + k.memoryActiveEnergy(seconds: t)
+                time += t; energy += k.dynamicEnergy(clockRatio: r, seconds: t)
             }
             return (energy, time)
         }
@@ -106,7 +112,7 @@ public enum PowerCapping {
     public static func clockRatio(kernel k: KernelCost, idleWatts: Double, limitWatts: Double, minimumRatio: Double) -> Double {
         clockRatio(idleWatts: idleWatts, limitWatts: limitWatts, minimumRatio: minimumRatio) { r in
             let t = k.seconds(clockRatio: r)
-            return (k.onChipEnergy(clockRatio: r) + k.dramEnergy + k.memoryActiveEnergy(seconds: t), t)
+            return (k.dynamicEnergy(clockRatio: r, seconds: t), t)
         }
     }
 
@@ -114,8 +120,7 @@ public enum PowerCapping {
     public static func clockRatio(_ a: KernelCost, _ b: KernelCost, idleWatts: Double, limitWatts: Double, minimumRatio: Double) -> Double {
         clockRatio(idleWatts: idleWatts, limitWatts: limitWatts, minimumRatio: minimumRatio) { r in
             let ta = a.seconds(clockRatio: r), tb = b.seconds(clockRatio: r)
-            return (a.onChipEnergy(clockRatio: r) + a.dramEnergy + a.memoryActiveEnergy(seconds: ta)
-                    + b.onChipEnergy(clockRatio: r) + b.dramEnergy + b.memoryActiveEnergy(seconds: tb), ta + tb)
+            return (a.dynamicEnergy(clockRatio: r, seconds: ta) + b.dynamicEnergy(clockRatio: r, seconds: tb), ta + tb)
         }
     }
 

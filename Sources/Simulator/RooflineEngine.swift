@@ -105,18 +105,18 @@ public struct RooflineEngine: Sendable {
             resourceTotals = resourceTotals + k.resources
             breakdown.append(.init(name: k.name, seconds: t, dynamicJoules: e, dramBytes: k.dramBytes, flops: 2 * k.executed[.matrixMAC]))
         }
-        let r2 = 1.0
-        let matrixEnergy = kernels.reduce(0) { $0 + $1.matrixEnergy * $1.voltageEnergyFactor(clockRatio: r) }
+        // Nominal shares (at the boost clock); scaled below to the on-chip energy at the run's clock.
+        let matrixEnergy = kernels.reduce(0) { $0 + $1.matrixEnergy }
         // Keyed by the profile's own unit and level names.
         let matrixName = machine.matrixUnitName ?? "matrix"
         let sfuName = machine.specialFunctionUnitName ?? "special-function"
         let vectorName = machine.vectorUnitName ?? "vector"
         var components: [String: Double] = Dictionary(minimumCapacity: 6)
         components[matrixName, default: 0] += matrixEnergy
-        components[sfuName, default: 0] += executed[.specialFunction] * machine.energyPerExp * r2
-        components[vectorName, default: 0] += (executed.vectorOperations + executed[.divide]) * machine.energyPerVectorOp * r2
-        components[machine.levels.shared, default: 0] += smem * machine.energyPerSharedMemoryByte * r2
-        components[machine.levels.l2, default: 0] += l2 * machine.energyPerL2Byte * r2
+        components[sfuName, default: 0] += executed[.specialFunction] * machine.energyPerExp
+        components[vectorName, default: 0] += (executed.vectorOperations + executed[.divide]) * machine.energyPerVectorOp
+        components[machine.levels.shared, default: 0] += smem * machine.energyPerSharedMemoryByte
+        components[machine.levels.l2, default: 0] += l2 * machine.energyPerL2Byte
         // The kernels' own on-chip energy (per-family calibrations, padding rows) is what the
         // result charges: the breakdown splits it over the units and levels in proportion to
         // their nominal energies, so the parts add up to the dynamic energy.

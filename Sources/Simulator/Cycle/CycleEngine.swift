@@ -82,7 +82,7 @@ public struct CycleEngine: Engine, Sendable {
             }
             latency += seconds
             memoryEnergyChange += kernel.memoryActiveEnergy(seconds: seconds) - kernel.memoryActiveEnergy(seconds: kernel.seconds(clockRatio: ratio))
-            breakdown.append(.init(name: kernel.name, seconds: seconds, dynamicJoules: kernel.onChipEnergy(clockRatio: ratio) + kernel.dramEnergy + kernel.memoryActiveEnergy(seconds: seconds), dramBytes: kernel.dramBytes))
+            breakdown.append(.init(name: kernel.name, seconds: seconds, dynamicJoules: kernel.dynamicEnergy(clockRatio: ratio, seconds: seconds), dramBytes: kernel.dramBytes))
         }
         return (latency, breakdown, trace, memoryEnergyChange)
     }
