@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Energy per byte of the H200's shared memory and L2, measured (issue 13, round 9).
+
+Until this probe the H200 profile carried the H100's shared-memory (0.3 pJ/bit) and L2 (2.75 pJ/bit)
+energies, split on the H100 from attention fits at its capped clock. Here each level is read on its
+own, by the loops of onchip_energy.cu (528 blocks x 256 threads, every SM busy, nothing else in the
+loop but the loads and their address arithmetic):
+- shared memory through ld.shared and ldmatrix (the MMA operand path), 4, 8 and 16 bytes per thread;
+- L2 into registers through ld.global.cg (L1 bypassed) over a 16 MiB buffer (L2-resident) and into
+  shared memory through cp.async.cg 16 B (FlashAttention-2's tile loads);
+- the same loads over a 4 GiB buffer (HBM + L2), for the read stream's per-byte figure.
+Each run is >= 2.5 s of back-to-back launches under NVML (nvml_sampler.py, 10 ms samples, the first
+0.3 s skipped); dynamic energy = (NVML energy-counter power - idle power) / rate. Idle is measured
+before and after (2 s settle, 1.5 s sample). The three widths issue the same number of warp
+instructions, so energy per instruction = fixed + per-byte x bytes: the slope is the level's energy
+per byte, the intercept the issue and register-file cost of one warp instruction.
+Then, at the same board state, NVML energy of the round-2 rows the model got slowest (cuDNN and FA2
+few-query GQA over 16384 keys), held out.
+
+Usage (device): python3 Calibration/onchip_energy.py [loops] [reference] [attention] > $OUT/h200-onchip-energy-2026-12-02.jsonl
+"""
+import json, os, subprocess, sys, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import h200_round3 as r3  # noqa: E402
+from nvml_sampler import Sampler  # noqa: E402
+
+r3.DATE = "2026-12-02"
+SECONDS = 2.5
+SECTIONS = [a for a in sys.argv[1:] if not a.startswith("-")] or ["loops", "reference", "attention"]
+
+
+def idle_w():
+    time.sleep(2.0)
+    with Sampler() as s:
+        time.sleep(1.5)
+    return s.summary(0.0)["avg_w_energy_counter"]
+
+
+def main():
+    exe = "/tmp/onchip_energy"
+    subprocess.run(["nvcc", "-O3", "-gencode=arch=compute_90a,code=sm_90a", "-o", exe,
+                    os.path.join(HERE, "onchip_energy.cu")], check=True)
+    # What ptxas kept: the load and XOR instructions of each kernel's SASS.
+    try:
+        sass = subprocess.run(["cuobjdump", "-sass", exe], capture_output=True, text=True, timeout=60).stdout
+        name, counts = None, {}
+        for line in sass.splitlines():
+            if "Function :" in line:
+                name = line.split("Function :")[1].strip(); counts[name] = {}
+            elif name and "/*" in line:
+                for op in ("LDS", "LDSM", "LDG", "LDGSTS", "LOP3"):
+                    if f" {op}." in line or f" {op} " in line:
+                        counts[name][op] = counts[name].get(op, 0) + 1
+        r3.emit({"kind": "sass", "counts": counts})
+    except Exception as error:  # noqa: BLE001
+        r3.emit({"kind": "sass", "error": str(error)[:200]})
+    before = idle_w()
+    r3.emit({"kind": "idle", "W": before, "when": "before"})
+    runs = [("smem", w, 0) for w in (4, 8, 16)] + [("ldmatrix", w, 0) for w in (4, 8, 16)]
+    runs += [("global", w, 16) for w in (4, 8, 16)] + [("global", 16, 8), ("cp_async", 16, 16)]
+    runs += [("global", w, 4096) for w in (4, 8, 16)] + [("cp_async", 16, 4096)]
+    if "loops" not in SECTIONS:
+        runs = []
+    for bench, width, mib in runs:
+        with Sampler() as s:
+            out = subprocess.run([exe, bench, str(width), str(SECONDS), str(mib)], check=True,
+                                 capture_output=True, text=True).stdout
+        su = s.summary(0.3)
+        row = json.loads(out.strip().splitlines()[-1])
+        row.update(su)
+        dynamic_w = su["avg_w_energy_counter"] - before
+        rate = row["TBps"] * 1e12
+        row.update({"kind": "onchip", "idle_W": before, "dynamic_W": dynamic_w,
+                    "dynamic_pj_per_byte": dynamic_w / rate * 1e12,
+                    "dynamic_pj_per_warp_instruction": dynamic_w / (rate / row["bytes"] * row["instructions"]) * 1e12,
+                    "method": "Calibration/onchip_energy.py: onchip_energy.cu loop, >= 2.5 s of launches; NVML energy counter less idle"})
+        r3.emit(row)
+    after = idle_w()
+    r3.emit({"kind": "idle", "W": after, "when": "after"})
+    r3.IDLE[0] = after
+    if "reference" in SECTIONS:
+        reference(exe)
+    if "attention" in SECTIONS:
+        # The round-2 rows the model got slowest, now with NVML energy (held out).
+        for backend in ("cudnn", "flash"):
+            for lq in (2, 8, 32):
+                r3.sdpa(backend, 4, 32, 8, lq, 16384, 128, energy=True, names=False, split="heldout")
+
+
+def reference(exe):
+    """Rows measured before on another H200 (idle 120-122 W), to compare boards: the register-only
+    loops of microbench.cu, cuBLAS 8192^3 and the FA2 / cuDNN prefill fit rows of round 3."""
+    micro = "/tmp/microbench"
+    subprocess.run(["nvcc", "-O3", "-gencode=arch=compute_90a,code=sm_90a", "-o", micro,
+                    os.path.join(HERE, "microbench.cu")], check=True)
+    for which in ("fma", "ex2", "mma"):
+        with Sampler() as s:
+            out = subprocess.run([micro, which, "2.5"], check=True, capture_output=True, text=True).stdout
+        su = s.summary(0.3)
+        row = json.loads(out.strip().splitlines()[-1])
+        row.update(su)
+        rate = row.get("tops_per_s", row.get("tmacs_per_s")) * 1e12
+        row.update({"kind": "micro", "idle_W": r3.IDLE[0],
+                    "dynamic_pj_per_op": (su["avg_w_energy_counter"] - r3.IDLE[0]) / rate * 1e12})
+        r3.emit(row)
+    import torch
+    a = torch.randn(8192, 8192, device="cuda", dtype=torch.bfloat16); b = torch.randn_like(a)
+    ms, _, e = r3.measure(lambda: (lambda: a @ b), 1 << 30, energy=True, per_graph=10, seconds=2.5)
+    r3.emit({"kind": "gemm", "M": 8192, "N": 8192, "K": 8192, "dtype": "bf16", "ms": ms, "energy": e,
+             "dynamic_pj_per_mac_all_in": e["dynamic_mJ_per_call"] / 8192 ** 3 * 1e9, "timer": "cudagraph",
+             "method": "onchip_energy.py reference: cuBLAS a @ b, CUDA-graph replay; NVML energy over >= 2.5 s"})
+    del a, b
+    r3.sdpa("flash", 4, 32, 32, 4096, 4096, 128, energy=True, names=False, split="reference")
+    r3.sdpa("cudnn", 4, 32, 32, 4096, 4096, 128, energy=True, names=False, split="reference")
+
+
+if __name__ == "__main__":
+    main()
