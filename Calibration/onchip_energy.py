@@ -6,8 +6,9 @@ energies, split on the H100 from attention fits at its capped clock. Here each l
 own, by the loops of onchip_energy.cu (528 blocks x 256 threads, every SM busy, nothing else in the
 loop but the loads and their address arithmetic):
 - shared memory through ld.shared and ldmatrix (the MMA operand path), 4, 8 and 16 bytes per thread;
-- L2 into registers through ld.global.cg (L1 bypassed) over a 16 MiB buffer (L2-resident) and into
-  shared memory through cp.async.cg 16 B (FlashAttention-2's tile loads);
+- L2 into registers through ld.global.cg (L1 bypassed) over a 16 MiB buffer (L2-resident); the
+  cp.async.cg runs into shared memory are not taken (on 2026-12-02 their rates exceeded the HBM's
+  peak over a 4 GiB buffer: the loop did not move what it claimed);
 - the same loads over a 4 GiB buffer (HBM + L2), for the read stream's per-byte figure.
 Each run is >= 2.5 s of back-to-back launches under NVML (nvml_sampler.py, 10 ms samples, the first
 0.3 s skipped); dynamic energy = (NVML energy-counter power - idle power) / rate. Idle is measured
@@ -17,7 +18,7 @@ per byte, the intercept the issue and register-file cost of one warp instruction
 Then, at the same board state, NVML energy of the round-2 rows the model got slowest (cuDNN and FA2
 few-query GQA over 16384 keys), held out.
 
-Usage (device): python3 Calibration/onchip_energy.py [loops] [reference] [attention] > $OUT/h200-onchip-energy-2026-12-02.jsonl
+Usage (device): python3 Calibration/onchip_energy.py [loops] [reference] [attention] > $OUT/h200-onchip-energy-2026-12-03.jsonl
 """
 import json, os, subprocess, sys, time
 
@@ -26,7 +27,7 @@ sys.path.insert(0, HERE)
 import h200_round3 as r3  # noqa: E402
 from nvml_sampler import Sampler  # noqa: E402
 
-r3.DATE = "2026-12-02"
+r3.DATE = "2026-12-03"
 SECONDS = 2.5
 SECTIONS = [a for a in sys.argv[1:] if not a.startswith("-")] or ["loops", "reference", "attention"]
 
@@ -59,8 +60,10 @@ def main():
     before = idle_w()
     r3.emit({"kind": "idle", "W": before, "when": "before"})
     runs = [("smem", w, 0) for w in (4, 8, 16)] + [("ldmatrix", w, 0) for w in (4, 8, 16)]
-    runs += [("global", w, 16) for w in (4, 8, 16)] + [("global", 16, 8), ("cp_async", 16, 16)]
-    runs += [("global", w, 4096) for w in (4, 8, 16)] + [("cp_async", 16, 4096)]
+    # cp.async (the "cp_async" bench) is left out: on 2026-12-02 its byte rates came out above the HBM
+    # peak for a 4 GiB buffer, so its loop does not move what it counts (results not trusted).
+    runs += [("global", w, 16) for w in (4, 8, 16)] + [("global", 16, 8)]
+    runs += [("global", w, 4096) for w in (4, 8, 16)]
     if "loops" not in SECTIONS:
         runs = []
     for bench, width, mib in runs:
