@@ -157,7 +157,9 @@ struct AttentionKernelModel {
         // The matrix unit reads the K/V tiles from shared memory at the kernel's tile width: a head
         // dim padded to the compiled one reads its zero columns too (the L2 transfer does not).
         let shared = traits.sharedMemoryReadsPerTile * streamedTileBytes * headDimPadding / machine.sharedMemoryBytesPerCycle
-        let l2PerSMPerCycle = machine.l2Bandwidth / Double(machine.processors) / machine.clockHz
+        // Tiles the copy engine loads (TMA) stream at its L2 rate, `cp.async` tiles at the L2's.
+        let bulk = !mapping.splitKernel && traits.loadsTilesByBulkCopy && machine.l2BulkCopyBandwidth > 0
+        let l2PerSMPerCycle = (bulk ? machine.l2BulkCopyBandwidth : machine.l2Bandwidth) / Double(machine.processors) / machine.clockHz
         let l2 = streamedTileBytes / l2PerSMPerCycle
         let primary = max(matrix, shared)
         let softmax = sfu + alu

@@ -95,6 +95,10 @@ public struct GPUMachine: Sendable {
     /// The L2 bandwidth one SM can draw when few SMs are asking (`l2-port-bandwidth`; 0 when the
     /// profile does not give it: an SM never draws more than its share of the L2's bandwidth).
     public var l2PortBandwidth: Double = 0
+    /// The L2 bandwidth, all SMs together, of K/V tiles loaded through the bulk copy engine (TMA)
+    /// (`l2-bulk-copy-bandwidth`; 0 when the profile does not give it: such tiles stream at the
+    /// L2 bandwidth, as `cp.async` tiles do). See ``KernelTraits/loadsTilesByBulkCopy``.
+    public var l2BulkCopyBandwidth: Double = 0
     /// Power the memory system draws while DRAM streams, in proportion to time rather than bytes
     /// (`memory-active-power`, optional; 0: DRAM energy is per byte only), and the slowest stream
     /// rate that keeps it active throughout (`memory-active-rate`): a kernel's memory system is
@@ -272,7 +276,7 @@ public struct GPUMachine: Sendable {
                                   "padding-mac-energy-fraction", "register-headroom", "minimum-clock", "gather-overhead", "streaming-latency",
                                   "warp-schedulers-per-sm", "single-warp-issue-efficiency", "interconnect-bandwidth",
                                   "memory-active-power", "memory-active-rate", "power-limit-excess-energy", "voltage-clock-slope",
-                                  "shared-memory-reserved-per-block", "l2-port-bandwidth"]
+                                  "shared-memory-reserved-per-block", "l2-port-bandwidth", "l2-bulk-copy-bandwidth"]
         for preset in KernelPreset.allCases where preset != .auto {
             known.insert("\(preset.rawValue).combine-step"); known.insert("\(preset.rawValue).combine-fixed")
             known.insert("\(preset.rawValue).mac-energy"); known.insert("\(preset.rawValue).score-energy")
@@ -299,6 +303,10 @@ public struct GPUMachine: Sendable {
         if profile.parameters["l2-port-bandwidth"] != nil {
             l2PortBandwidth = try parameter("l2-port-bandwidth", example: "160 GB/s", .bandwidth, 0...Double.greatestFiniteMagnitude, exclusiveLower: true,
                                             measuredIn: "nvidia-h200-sxm.xml for the measured H200 value")
+        }
+        if profile.parameters["l2-bulk-copy-bandwidth"] != nil {
+            l2BulkCopyBandwidth = try parameter("l2-bulk-copy-bandwidth", example: "10.5 TB/s", .bandwidth, 0...Double.greatestFiniteMagnitude, exclusiveLower: true,
+                                                measuredIn: "nvidia-h200-sxm.xml for the measured H200 value")
         }
         if profile.parameters["shared-memory-reserved-per-block"] != nil {
             sharedMemoryReservedPerBlock = try parameter("shared-memory-reserved-per-block", example: "1 KiB", .bytes)

@@ -414,5 +414,11 @@ import Darwin
         let (s2, _, e2) = Self.run(["validate", zero])
         #expect(s2 == 2, "\(e2)")
         #expect(e2.contains(zero + ":") && e2.contains("l2-port-bandwidth"), "\(e2)")
+        let bulk = try Self.editedH100("h100-bulk-zero.xml", replacing: ">1 KiB</parameter>",
+                                       with: ">1 KiB</parameter>\n    <parameter name=\"l2-bulk-copy-bandwidth\" source=\"test\">0 TB/s</parameter>")
+        defer { Self.removeTemporary(bulk) }
+        let (s3, _, e3) = Self.run(["validate", bulk])
+        #expect(s3 == 2, "\(e3)")
+        #expect(e3.contains(bulk + ":") && e3.contains("l2-bulk-copy-bandwidth"), "\(e3)")
     }
 }

@@ -46,6 +46,7 @@ extension KernelPreset {
             t.splitPolicy = .leanAttention
             t.portablePath = true
             t.prefetchesNextBlock = true
+            t.loadsTilesByBulkCopy = true
             t.masksEveryTileOnRaggedKeys = true
             t.decodeWarps = 4
             // cuDNN's sm90 prefill and sm80 lean kernels come in head dims 64, 128, 256: d = 80 and
@@ -107,6 +108,7 @@ extension KernelPreset {
             // repository; not run here: no FA3 build on the measuring machine).
             t.headDimTiles = [64, 96, 128, 192, 256]
             t.prefetchesNextBlock = true
+            t.loadsTilesByBulkCopy = true
             return t
         }
     }

@@ -114,6 +114,14 @@ public struct KernelTraits: Sendable, Hashable {
     /// blocks of B1 H32 over 16384 keys, the last 24 alone, 0.727 ms with 1152 queries, 0.864 with
     /// 1104 and 0.866 over 16320 keys; paired (1000 vs 1024 queries) no difference; d = 128 none).
     public var loneBlockWaitsForRaggedTiles: Bool = false
+    /// True when the regular (not split-KV) kernel fills its K/V tiles through the bulk copy
+    /// engine (TMA, one producer thread per tile, completion on an mbarrier: FA3, cuDNN's sm90
+    /// prefill); false when its threads copy them by `cp.async` (FA2, Triton's FlexAttention).
+    /// The two reach different L2 rates (measured on the H200, `h200-l2-paths-2026-12-03`: 16 KiB
+    /// tiles into a 3-stage ring, one block per SM, 10.5 TB/s by the copy engine, 5.9 by
+    /// `cp.async`); the GPU model streams such tiles at the profile's `l2-bulk-copy-bandwidth`.
+    /// The split-KV kernels (FA2's, cuDNN's sm80 lean kernel) load by `cp.async`.
+    public var loadsTilesByBulkCopy: Bool = false
 
     /// The head dimension the kernel's tiles have for a call of head dimension `d`.
     public func paddedHeadDim(_ d: Int) -> Int { headDimTiles.first { $0 >= d } ?? d }
