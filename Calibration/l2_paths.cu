@@ -12,7 +12,7 @@
 // dead. Each block reads its own tile-sized pieces, the grid striding through the buffer (it wraps).
 // A 4 GiB buffer checks the loops: no path may beat the HBM there.
 // Build: nvcc -O3 -gencode=arch=compute_90a,code=sm_90a -o l2_paths l2_paths.cu
-// Run:   l2_paths PATH BLOCKS TILE_KIB STAGES BUFFER_MIB [GB_PER_LAUNCH]   (prints one JSON object)
+// Run:   l2_paths PATH BLOCKS TILE_KIB STAGES BUFFER_MIB [GB_PER_LAUNCH [RUN_SECONDS]]   (prints one JSON object)
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -143,7 +143,14 @@ int main(int argc, char** argv) {
     int iters = (int)(target / bytesPerTrip); if (iters < 16) iters = 16;
     launch(iters); CHECK(cudaDeviceSynchronize()); CHECK(cudaGetLastError());
     cudaEvent_t a, b; CHECK(cudaEventCreate(&a)); CHECK(cudaEventCreate(&b));
-    const int reps = 10;
+    // RUN_SECONDS (optional): launch back to back for about that long (an NVML energy run).
+    int reps = 10;
+    if (argc > 7) {
+        CHECK(cudaEventRecord(a)); launch(iters); CHECK(cudaEventRecord(b)); CHECK(cudaEventSynchronize(b));
+        float one = 0; CHECK(cudaEventElapsedTime(&one, a, b));
+        reps = (int)(atof(argv[7]) * 1e3 / one) + 1;
+    }
+    if (argc > 7) { printf("start\n"); fflush(stdout); }  // the energy window opens (nvml_sampler.windowed_run)
     CHECK(cudaEventRecord(a));
     for (int r = 0; r < reps; r++) launch(iters);
     CHECK(cudaEventRecord(b)); CHECK(cudaEventSynchronize(b)); CHECK(cudaGetLastError());
@@ -151,8 +158,8 @@ int main(int argc, char** argv) {
     const double s = ms / 1e3 / reps;
     int sms = 0; CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0));
     printf("{\"kind\": \"l2-path\", \"path\": \"%s\", \"blocks\": %d, \"threads\": %d, \"tile_bytes\": %d, \"stages\": %d, \"buffer_mib\": %zu, "
-           "\"iters\": %d, \"ms_per_launch\": %.4f, \"bytes_per_launch\": %.0f, \"TBps\": %.3f, \"GBps_per_sm\": %.1f, \"sms\": %d}\n",
-           path, blocks, threads, tile, stages, bufBytes >> 20, iters, s * 1e3, bytesPerTrip * iters, bytesPerTrip * iters / s / 1e12,
+           "\"iters\": %d, \"reps\": %d, \"ms_per_launch\": %.4f, \"bytes_per_launch\": %.0f, \"TBps\": %.3f, \"GBps_per_sm\": %.1f, \"sms\": %d}\n",
+           path, blocks, threads, tile, stages, bufBytes >> 20, iters, reps, s * 1e3, bytesPerTrip * iters, bytesPerTrip * iters / s / 1e12,
            bytesPerTrip * iters / s / 1e9 / (blocks < sms ? blocks : sms), sms);
     return 0;
 }

@@ -10,11 +10,17 @@ depths of the real kernels (8-32 KiB, 2-4 stages), and with few blocks (an SM's 
 buffer checks that no loop beats the HBM. Short runs (~10 launches of ~1.5 GB): the boost clock.
 
 Usage (device): python3 Calibration/l2_paths.py > $OUT/h200-l2-paths-2026-12-03.jsonl
+       python3 Calibration/l2_paths.py energy > $OUT/h200-l2-path-energy-2026-12-03.jsonl
+The energy section runs each path for ~3 s of 6 ms launches under NVML (nvml_sampler.windowed_run:
+the energy counter over the timed launches alone) and charges what it draws above this board's idle
+at rest to the bytes it moves: the energy of an L2 byte delivered to shared memory by each path (the
+tile loads of attention kernels), beside ld.global.cg into registers (onchip_energy.py's figure).
 """
 import json, os, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATE = "2026-12-03"
+STATIC_W = 121.9  # the H200 profile's static power (nvidia-h200-sxm.xml <idle>)
 
 
 def clock():
@@ -49,5 +55,34 @@ def main():
         print(json.dumps(row), flush=True)
 
 
+def energy():
+    sys.path.insert(0, HERE)
+    from nvml_sampler import Sampler, windowed_run
+    import time
+    exe = "/tmp/l2_paths"
+    subprocess.run(["nvcc", "-O3", "-gencode=arch=compute_90a,code=sm_90a", "-o", exe, os.path.join(HERE, "l2_paths.cu")], check=True)
+
+    def idle():
+        time.sleep(2.0)
+        with Sampler() as s:
+            time.sleep(1.5)
+        return s.summary(0.0)["avg_w_energy_counter"]
+    before = idle()
+    print(json.dumps({"kind": "idle", "W": before, "when": "before", "date": DATE}), flush=True)
+    runs = [("ldg", 528, 16, 2, 16), ("cp_async", 132, 32, 3, 16), ("cp_async", 264, 16, 3, 16), ("cp_async", 132, 16, 3, 16),
+            ("bulk", 132, 16, 3, 16), ("bulk", 264, 32, 4, 16), ("bulk", 132, 16, 3, 4096), ("cp_async", 132, 32, 3, 4096)]
+    for path, blocks, tile, stages, buf in runs:
+        out, joules, seconds, su = windowed_run([exe, path, str(blocks), str(tile), str(stages), str(buf), "60", "3"])
+        row = json.loads(out)
+        row.update(su)
+        watts = joules / seconds
+        rate = row["TBps"] * 1e12
+        row.update({"avg_w_window": watts, "idle_W": before, "profile_static_W": STATIC_W,
+                    "dynamic_pj_per_byte_above_profile_static": (watts - STATIC_W) / rate * 1e12, "date": DATE,
+                    "method": "l2_paths.py energy: ~3 s of 6 ms launches; NVML energy counter over the timed launches, less the H200 profile's static 121.9 W (onchip_energy.py says why not the idle at rest)"})
+        print(json.dumps(row), flush=True)
+    print(json.dumps({"kind": "idle", "W": idle(), "when": "after", "date": DATE}), flush=True)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(energy() if sys.argv[1:] == ["energy"] else main())

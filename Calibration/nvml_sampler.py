@@ -45,3 +45,29 @@ class Sampler:
             "avg_w_energy_counter": (self.e1 - self.e0) / 1000.0 / dt,
             "wall_s": dt,
         }
+
+
+def windowed_run(cmd, marker="start"):
+    """Runs a benchmark binary that prints MARKER (flushed) when its timed launches begin and its
+    result as the last stdout line when they end; returns (last line, joules, seconds, samples
+    summary) for that window alone, so the process's start (CUDA context, buffer fill: at low
+    power) does not dilute the energy-counter average. Power samples are those in the window."""
+    import subprocess
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sampler = Sampler()
+    lines, e0, t0 = [], None, None
+    for line in proc.stdout:
+        if e0 is None and line.strip() == marker:
+            sampler.__enter__(); e0, t0 = sampler.e0, sampler.t0
+            continue
+        if e0 is not None and line.strip():
+            sampler.__exit__(None, None, None)
+            lines.append(line.strip())
+            break
+        lines.append(line.strip())
+    rest = proc.stdout.read()
+    err = proc.stderr.read()
+    if proc.wait() != 0 or e0 is None:
+        raise RuntimeError(f"{cmd}: rc {proc.returncode}: {err.strip()[-300:]}")
+    summary = sampler.summary(0.2)
+    return lines[-1], (sampler.e1 - e0) / 1000.0, sampler.t1 - t0, summary

@@ -156,6 +156,7 @@ int main(int argc, char** argv) {
     auto run = [&](auto kernel_launch) {
         float ms1 = time_ms(kernel_launch, 1);
         int reps = (int)(seconds * 1000 / ms1) + 1;
+        printf("start\n"); fflush(stdout);  // the energy window opens (nvml_sampler.windowed_run)
         float ms = time_ms(kernel_launch, reps);
         double b = (double)blocks * kThreads * iters * kUnroll * (strcmp(bench, "cp_async") ? width : 16);
         printf("{\"bench\":\"%s\",\"width\":%d,\"buffer_mib\":%zu,\"ms\":%f,\"reps\":%d,\"bytes\":%.0f,\"instructions\":%.0f,"

@@ -18,18 +18,29 @@ per byte, the intercept the issue and register-file cost of one warp instruction
 Then, at the same board state, NVML energy of the round-2 rows the model got slowest (cuDNN and FA2
 few-query GQA over 16384 keys), held out.
 
-Usage (device): python3 Calibration/onchip_energy.py [loops] [reference] [attention] > $OUT/h200-onchip-energy-2026-12-03.jsonl
+Usage (device): python3 Calibration/onchip_energy.py [loops] [reference | micro] [attention] > $OUT/h200-onchip-energy-2026-12-03.jsonl
+(2026-12-03, second run: `loops micro`, energies over the timed launches alone, less the board's idle:
+results/h200-onchip-energy-window-2026-12-03.jsonl)
 """
 import json, os, subprocess, sys, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import h200_round3 as r3  # noqa: E402
-from nvml_sampler import Sampler  # noqa: E402
+from nvml_sampler import Sampler, windowed_run  # noqa: E402
+
+# Dynamic energy is what a run draws above the static power the model charges: the H200 profile's
+# 121.9 W (nvidia-h200-sxm.xml <idle>). The rows also carry this board's idle at rest, which varies
+# by board (78-130 W seen in this pool) where loaded totals do not (the FP32 loop drew 360 W here,
+# at 81-85 W at rest, against ~345 W on the 121.9 W board): at rest a board idles deeper than its
+# static power under load. (The 2026-12-03 window run subtracted the idle at rest; its rows carry
+# dynamic_pj_per_byte_above_profile_static beside it, the figures the profile takes.)
+STATIC_W = [121.9]
 
 r3.DATE = "2026-12-03"
 SECONDS = 2.5
 SECTIONS = [a for a in sys.argv[1:] if not a.startswith("-")] or ["loops", "reference", "attention"]
+# "micro": the register-only loops of the reference section alone (no torch runs).
 
 
 def idle_w():
@@ -59,6 +70,7 @@ def main():
         r3.emit({"kind": "sass", "error": str(error)[:200]})
     before = idle_w()
     r3.emit({"kind": "idle", "W": before, "when": "before"})
+    r3.IDLE[0] = before
     runs = [("smem", w, 0) for w in (4, 8, 16)] + [("ldmatrix", w, 0) for w in (4, 8, 16)]
     # cp.async (the "cp_async" bench) is left out: on 2026-12-02 its byte rates came out above the HBM
     # peak for a 4 GiB buffer, so its loop does not move what it counts (results not trusted).
@@ -67,29 +79,47 @@ def main():
     if "loops" not in SECTIONS:
         runs = []
     for bench, width, mib in runs:
-        with Sampler() as s:
-            out = subprocess.run([exe, bench, str(width), str(SECONDS), str(mib)], check=True,
-                                 capture_output=True, text=True).stdout
-        su = s.summary(0.3)
-        row = json.loads(out.strip().splitlines()[-1])
+        # The energy of the timed launches alone (until 2026-12-03 the counter's average over the
+        # whole process, its start at low power included: 5-8% below the launches' power).
+        out, joules, seconds, su = windowed_run([exe, bench, str(width), str(SECONDS), str(mib)])
+        row = json.loads(out)
         row.update(su)
-        dynamic_w = su["avg_w_energy_counter"] - before
+        row["avg_w_energy_counter"] = joules / seconds
+        dynamic_w = row["avg_w_energy_counter"] - STATIC_W[0]
         rate = row["TBps"] * 1e12
-        row.update({"kind": "onchip", "idle_W": before, "dynamic_W": dynamic_w,
+        row.update({"kind": "onchip", "idle_W": before, "static_W": STATIC_W[0], "window": "timed launches", "dynamic_W": dynamic_w,
                     "dynamic_pj_per_byte": dynamic_w / rate * 1e12,
                     "dynamic_pj_per_warp_instruction": dynamic_w / (rate / row["bytes"] * row["instructions"]) * 1e12,
-                    "method": "Calibration/onchip_energy.py: onchip_energy.cu loop, >= 2.5 s of launches; NVML energy counter less idle"})
+                    "method": "Calibration/onchip_energy.py: onchip_energy.cu loop, >= 2.5 s of launches; NVML energy counter over the launches, less this board's idle at rest"})
         r3.emit(row)
     after = idle_w()
     r3.emit({"kind": "idle", "W": after, "when": "after"})
     r3.IDLE[0] = after
     if "reference" in SECTIONS:
         reference(exe)
+    elif "micro" in SECTIONS:
+        micro = "/tmp/microbench"
+        subprocess.run(["nvcc", "-O3", "-gencode=arch=compute_90a,code=sm_90a", "-o", micro,
+                        os.path.join(HERE, "microbench.cu")], check=True)
+        micro_loops(micro)
     if "attention" in SECTIONS:
         # The round-2 rows the model got slowest, now with NVML energy (held out).
         for backend in ("cudnn", "flash"):
             for lq in (2, 8, 32):
                 r3.sdpa(backend, 4, 32, 8, lq, 16384, 128, energy=True, names=False, split="heldout")
+
+
+def micro_loops(micro):
+    """The register-only loops of microbench.cu (FP32 FMA, ex2, mma.sync) over their timed launches."""
+    for which in ("fma", "ex2", "mma"):
+        out, joules, seconds, su = windowed_run([micro, which, "2.5"])
+        row = json.loads(out)
+        row.update(su)
+        row["avg_w_energy_counter"] = joules / seconds
+        rate = row.get("tops_per_s", row.get("tmacs_per_s")) * 1e12
+        row.update({"kind": "micro", "idle_W": r3.IDLE[0], "static_W": STATIC_W[0], "window": "timed launches",
+                    "dynamic_pj_per_op": (row["avg_w_energy_counter"] - STATIC_W[0]) / rate * 1e12})
+        r3.emit(row)
 
 
 def reference(exe):
@@ -98,16 +128,7 @@ def reference(exe):
     micro = "/tmp/microbench"
     subprocess.run(["nvcc", "-O3", "-gencode=arch=compute_90a,code=sm_90a", "-o", micro,
                     os.path.join(HERE, "microbench.cu")], check=True)
-    for which in ("fma", "ex2", "mma"):
-        with Sampler() as s:
-            out = subprocess.run([micro, which, "2.5"], check=True, capture_output=True, text=True).stdout
-        su = s.summary(0.3)
-        row = json.loads(out.strip().splitlines()[-1])
-        row.update(su)
-        rate = row.get("tops_per_s", row.get("tmacs_per_s")) * 1e12
-        row.update({"kind": "micro", "idle_W": r3.IDLE[0],
-                    "dynamic_pj_per_op": (su["avg_w_energy_counter"] - r3.IDLE[0]) / rate * 1e12})
-        r3.emit(row)
+    micro_loops(micro)
     import torch
     a = torch.randn(8192, 8192, device="cuda", dtype=torch.bfloat16); b = torch.randn_like(a)
     ms, _, e = r3.measure(lambda: (lambda: a @ b), 1 << 30, energy=True, per_graph=10, seconds=2.5)
