@@ -32,17 +32,17 @@ FIT_FILES = ["h200-round3-fit-2026-12-01", "h200-round3-sustained-2026-12-01",
              "h200-round7-energy-fit-2026-12-02", "h200-fewquery-power-2026-12-02"]
 
 # name: (kind, unit, start, lower, upper)
-PARAMETERS = {  # starts: the profile's values after round 9 (2026-12-03)
+PARAMETERS = {  # starts: the profile's values after round 10 (2026-12-03)
     "voltage-clock-slope": ("parameter", "", 0.48, 0.0, 1.0),
-    "mma.sync": ("mac", "pJ", 2.1, 0.5, 5.0),
-    "wgmma": ("mac", "pJ", 1.12, 0.2, 3.0),
-    "cudnn.score-energy": ("parameter", "pJ", 37.0, 0.0, 200.0),
-    "fa2.score-energy": ("parameter", "pJ", 54.0, 0.0, 200.0),
-    "flex.mac-energy": ("parameter", "pJ", 1.81, 0.3, 5.0),
-    "fa2.decode-mac-energy": ("parameter", "pJ", 1.5, 0.3, 5.0),
+    "mma.sync": ("mac", "pJ", 1.85, 0.5, 5.0),
+    "wgmma": ("mac", "pJ", 1.03, 0.2, 3.0),
+    "cudnn.score-energy": ("parameter", "pJ", 42.0, 0.0, 200.0),
+    "fa2.score-energy": ("parameter", "pJ", 81.0, 0.0, 200.0),
+    "flex.mac-energy": ("parameter", "pJ", 1.66, 0.3, 5.0),
+    "fa2.decode-mac-energy": ("parameter", "pJ", 1.4, 0.3, 5.0),
     "memory-active-power": ("parameter", "W", 180.0, 0.0, 400.0),
-    "memory-active-rate": ("parameter", "TB/s", 2.79, 0.3, 8.0),
-    "power-limit-excess-energy": ("parameter", "J", 2.27, 0.0, 20.0),
+    "memory-active-rate": ("parameter", "TB/s", 3.02, 0.3, 8.0),
+    "power-limit-excess-energy": ("parameter", "J", 2.34, 0.0, 20.0),
 }
 
 

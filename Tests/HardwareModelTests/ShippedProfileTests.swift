@@ -62,8 +62,8 @@ struct ShippedProfileTests {
         // (onchip_energy.py, 2026-12-03); the L2's too. Registers as the H100.
         let smem = try #require(h200.memory(named: "smem")), h100smem = try #require(h100.memory(named: "smem"))
         #expect(smem.capacityBytes == h100smem.capacityBytes && smem.bandwidthBytesPerSecond == h100smem.bandwidthBytesPerSecond)
-        #expect(abs(smem.readEnergyPerBit - 0.78e-12) < 1e-18 && abs(h100smem.readEnergyPerBit - 0.3e-12) < 1e-18)
-        #expect(abs((h200.memory(named: "l2")?.readEnergyPerBit ?? 0) - 3.75e-12) < 1e-18)
+        #expect(abs(smem.readEnergyPerBit - 0.87e-12) < 1e-18 && abs(h100smem.readEnergyPerBit - 0.3e-12) < 1e-18)
+        #expect(abs((h200.memory(named: "l2")?.readEnergyPerBit ?? 0) - 4.2e-12) < 1e-18)
         #expect(Array(h200.memoryLevels.dropFirst(3)) == Array(h100.memoryLevels.dropFirst(3)), "registers as the H100")
         // No number is "as H100" unless measured to be the same.
         let text = try String(contentsOfFile: h200.location?.file ?? "", encoding: .utf8)

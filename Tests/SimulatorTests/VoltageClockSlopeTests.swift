@@ -59,11 +59,15 @@ import Testing
     }
 
     /// The H200's wgmma MAC at the boost clock comes, at the H100's capped GEMM clock
-    /// (≈ 1485 MHz), to the H100's measured 0.9 pJ within 10%: one GH100 MAC in both profiles.
+    /// (≈ 1485 MHz), to the H100's 0.9 pJ within 15%: one GH100 MAC in both profiles. (0.80 pJ
+    /// since round 10: the H200's shared-memory and L2 energies are measured, 0.87 and 4.2 pJ/bit,
+    /// where the H100's 0.3 and 2.75 were split from its attention fits with its MAC; the bytes
+    /// took part of what the H100 profile charges its MACs. No H100 to re-split them on.)
     @Test func theHopperMACAgreesAtTheSameClock() throws {
         let h200 = try Fixtures.machine("nvidia-h200-sxm"), h100 = try Fixtures.machine("nvidia-h100-sxm")
         let v = 1 - h200.voltageClockSlope * (1 - 1485.0 / 1980.0)
         let atCap = h200.energyPerMAC(path: "wgmma") * v * v
-        #expect(abs(atCap - h100.energyPerMAC(path: "wgmma")) / h100.energyPerMAC(path: "wgmma") < 0.1, "\(atCap * 1e12) pJ")
+        #expect(abs(atCap - h100.energyPerMAC(path: "wgmma")) / h100.energyPerMAC(path: "wgmma") < 0.15, "\(atCap * 1e12) pJ")
+        #expect(atCap < h100.energyPerMAC(path: "wgmma"), "the H200's measured bytes take energy from its MAC, not the reverse")
     }
 }
