@@ -36,6 +36,14 @@ import Testing
         try Self.expectHeldOut("h200-round7-heldout-2026-12-02.jsonl", rows: 130, latency: 4)
     }
 
+    /// Rounds 9 and 10 (Calibration/h200_round9.py, h200_round10.py): fresh held-out sets with NVML
+    /// energy on every row, round 10's measured after its profile was final (2.5% latency, 2.7%
+    /// energy median; round 9's 1.7% / 3.8%).
+    @Test func rounds9And10HeldOutRowsMeetTheIssuesBar() throws {
+        try Self.expectHeldOut("h200-round9-energy-heldout-2026-12-03.jsonl", rows: 36, latency: 3, groupEnergy: 8)
+        try Self.expectHeldOut("h200-round10-energy-heldout-2026-12-03.jsonl", rows: 34, latency: 3, groupEnergy: 8)
+    }
+
     @Test func earlierH200FilesStayWithinTheirBars() throws {
         let h200 = try ProfileResolver.load("nvidia-h200-sxm")
         for (file, bar) in [("h200-round2-2026-12-01.jsonl", 5.0), ("h200-continuum-2026-12-01.jsonl", 7.0), ("h200-validation-2026-11-22.jsonl", 7.0)] {

@@ -1,0 +1,48 @@
+"""H200, round 10 (issue 13): a fresh held-out set under NVML energy, measured after the round-10
+profile (the copy engine's L2 rate, energies over the timed launches; Calibration/README.md
+"Round 10"), before anyone looked at its rows.
+
+Every row carries energy: FA2 and cuDNN prefill, chunked prefill, few-query calls and decode, drawn
+by round 7's generator with a new seed (20261210), weighted to prefill and chunked prefill (the
+kernels whose L2 path round 10 changed). Nothing is fitted to these rows (split "heldout").
+
+Method as h200_round7.py: CUDA-graph replay of 20 calls, median per call over a 150 ms burst from
+rest (run_s 0.15) with the loop's busy_fraction; energy: NVML energy-counter delta over >= 2 s of
+back-to-back replays, idle power measured first; kernel names and grids from torch.profiler.
+Usage on the device: python3 Calibration/h200_round10.py > $OUT/h200-round10-energy-heldout-2026-12-03.jsonl
+"""
+import os, random, sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import h200_round7 as r7  # noqa: E402  (h200_round4's replay loop and row fields)
+import h200_round3 as r  # noqa: E402
+
+SEED = 20261210
+r.DATE = "2026-12-03"
+_print = r7._print
+
+
+def emit(o):
+    if o.get("kind") in ("attn", "gemm") and "ms" in o:
+        o["busy_fraction"] = round(r7.r4.LAST.get("busy_fraction", 1.0), 4)
+        o["run_s"] = 0.15
+        o["split"] = "heldout"
+        o["method"] = "Calibration/h200_round10.py (round 10, heldout, seed %d): " % SEED + o.get("method", "")
+    _print(o)
+
+
+r.emit = emit
+
+
+if __name__ == "__main__":
+    rng = random.Random(SEED)
+    cases = r7.shapes(rng)  # 14 prefill, 16 chunked, 16 few-query, 20 decode (12 of B >= 32)
+    picks = sorted(rng.sample(range(0, 14), 6) + rng.sample(range(14, 30), 5) + rng.sample(range(30, 46), 3)
+                   + rng.sample(range(46, 66), 3))
+    r.emit({"kind": "round10", "seed": SEED, "cases": [cases[i][2] for i in picks]})
+    r.idle()
+    for i in picks:
+        family, backends, kw = cases[i]
+        for name in backends:
+            r.sdpa(name, kw["B"], kw["Hq"], kw["Hkv"], kw["Lq"], kw["Lkv"], kw["D"], causal=kw.get("causal", False),
+                   phase=family, energy=True, names=True)
