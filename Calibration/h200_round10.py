@@ -14,24 +14,11 @@ Usage on the device: python3 Calibration/h200_round10.py > $OUT/h200-round10-ene
 import os, random, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import h200_round7 as r7  # noqa: E402  (h200_round4's replay loop and row fields)
-import h200_round3 as r  # noqa: E402
+import h200_round9 as r9  # noqa: E402  (its held-out row fields and emit, h200_round7's replay loop)
 
-SEED = 20261210
-r.DATE = "2026-12-03"
-_print = r7._print
-
-
-def emit(o):
-    if o.get("kind") in ("attn", "gemm") and "ms" in o:
-        o["busy_fraction"] = round(r7.r4.LAST.get("busy_fraction", 1.0), 4)
-        o["run_s"] = 0.15
-        o["split"] = "heldout"
-        o["method"] = "Calibration/h200_round10.py (round 10, heldout, seed %d): " % SEED + o.get("method", "")
-    _print(o)
-
-
-r.emit = emit
+SEED = r9.SEED = 20261210
+r9.LABEL = "Calibration/h200_round10.py (round 10, heldout, seed %d): "
+r, r7 = r9.r, r9.r7
 
 
 if __name__ == "__main__":

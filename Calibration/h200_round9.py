@@ -19,6 +19,7 @@ import h200_round3 as r  # noqa: E402
 import flex_round4 as f4  # noqa: E402
 
 SEED = 20261209
+LABEL = "Calibration/h200_round9.py (round 9, heldout, seed %d): "  # h200_round10.py sets its own
 r.DATE = "2026-12-03"
 _print = r7._print
 
@@ -28,7 +29,7 @@ def emit(o):
         o["busy_fraction"] = round(r7.r4.LAST.get("busy_fraction", 1.0), 4)
         o["run_s"] = 0.15
         o["split"] = "heldout"
-        o["method"] = "Calibration/h200_round9.py (round 9, heldout, seed %d): " % SEED + o.get("method", "")
+        o["method"] = LABEL % SEED + o.get("method", "")
     _print(o)
 
 
