@@ -138,10 +138,17 @@ public struct AccuracyReport: Sendable {
                 row.skipped = "gemm row lacks M, N or K, or one is out of range (1…2^30)"
                 return row
             }
-            row.group = "gemm"
-            unthrottled = { [free] in RooflineEngine().evaluate(gemm: GEMMShape(m: m, n: n, k: k), machine: free) }
-            backToBack = { [board] in RooflineEngine().evaluate(gemm: GEMMShape(m: m, n: n, k: k), machine: board) }
-            result = RooflineEngine().evaluate(gemm: GEMMShape(m: m, n: n, k: k), machine: machine)
+            // The operands' precision (`dtype`, default bf16): a GEMM runs at that precision's rate.
+            let dtype = fields["dtype"]?.string ?? "bf16"
+            guard let precision = Precision(rawValue: dtype), precision.bytes >= 1 else {
+                row.skipped = "gemm row's dtype '\(dtype)' is not one of bf16, fp16, tf32, fp32, fp8, int8"
+                return row
+            }
+            row.group = precision == .bf16 ? "gemm" : "gemm/\(dtype)"
+            let shape = GEMMShape(m: m, n: n, k: k, precision: precision)
+            unthrottled = { [free] in RooflineEngine().evaluate(gemm: shape, machine: free) }
+            backToBack = { [board] in RooflineEngine().evaluate(gemm: shape, machine: board) }
+            result = RooflineEngine().evaluate(gemm: shape, machine: machine)
         default:
             row.skipped = "kind '\(kind)' is not a kernel measurement"
             return row

@@ -41,6 +41,12 @@ extension GPUMachine {
         energyPerMACByPrecision[precision]?[path] ?? energyPerMAC(path: path)
     }
 
+    /// The machine as a kernel whose matrix operands are all at `precision` sees it (a GEMM at
+    /// that precision): each path's rate and MAC energy at `precision`. bf16 returns it unchanged.
+    public func view(operands precision: Precision) -> GPUMachine {
+        attentionView(qk: precision, pv: precision, headDim: 1, valueDim: 1)
+    }
+
     /// The machine as an attention kernel with Q·K operands at `qk` and P·V operands at `pv` sees it:
     /// on every path, the rate at which one score's e + f MACs complete,
     /// (e + f) / (e / rate(qk) + f / rate(pv)), and the matching MAC-weighted energy. bf16/bf16

@@ -82,7 +82,7 @@ extension RooflineEngine {
 
     /// One cuBLAS-like GEMM kernel (tile shape chosen under the power limit).
     public func gemmKernel(_ gemm: GEMMShape, machine: GPUMachine) -> KernelCost {
-        GEMMKernelModel(machine: machine, shape: gemm).cost()
+        GEMMKernelModel(machine: machine.view(operands: gemm.precision), shape: gemm).cost()
     }
 
     /// A kernel doing `work` (operations on their units, DRAM traffic; units overlap): a fused

@@ -65,6 +65,8 @@ public struct RooflineEngine: Sendable {
 
     /// Simulates one GEMM.
     public func evaluate(gemm: GEMMShape, machine: GPUMachine) -> SimulationResult {
+        // The product runs at its operands' precision: that precision's rates, MAC energy and peak.
+        let machine = machine.view(operands: gemm.precision)
         let cost = GEMMKernelModel(machine: machine, shape: gemm).cost()
         return finish(kernels: [cost], machine: machine, kernelName: "cublas", flops: gemm.flops,
                       compulsoryBytes: gemm.compulsoryBytes, loopNest: cost.name)

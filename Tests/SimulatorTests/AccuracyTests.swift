@@ -61,6 +61,8 @@ import Testing
         let rows = [
             #"{"kind":"attn","backend":"flash","B":1e15,"Hq":1e15,"Lq":1e9,"Lkv":1e9,"D":128,"ms":1}"#,
             #"{"kind":"gemm","M":1e18,"N":1,"K":1,"ms":1}"#,
+            #"{"kind":"gemm","M":64,"N":64,"K":64,"dtype":"int4","ms":1}"#,
+            #"{"kind":"gemm","M":64,"N":64,"K":64,"dtype":"e5m2","ms":1}"#,
             #"{"kind":"attn","phase":"sliding_window","backend":"flex","B":1,"Hq":1,"Lq":100,"Lkv":100,"D":64,"window":-5,"ms":1}"#,
             #"{"kind":"attn","phase":"blocksparse_random","backend":"flex","B":1,"Hq":1,"Lq":100,"Lkv":100,"D":64,"density":-5,"ms":1}"#,
             #"{"kind":"attn","backend":"flash","B":1,"Hq":3,"Hkv":2,"Lq":100,"Lkv":100,"D":64,"ms":1}"#,
@@ -71,6 +73,20 @@ import Testing
         #expect(report.rows.count == rows.count)
         #expect(report.rows.allSatisfy { $0.skipped != nil })
         #expect(report.rows.last?.input["extra"] != nil, "unknown fields are carried through")
+        #expect(report.rows[2].skipped?.contains("dtype 'int4'") == true, "\(report.rows[2].skipped ?? "-")")
+    }
+
+    /// A GEMM row's `dtype` picks the precision it is predicted at (its own group).
+    @Test func gemmRowsArePredictedAtTheirDtype() throws {
+        let path = NSTemporaryDirectory() + "einsim-gemm-dtype-\(UInt32.random(in: 0...UInt32.max)).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try [#"{"kind":"gemm","M":8192,"N":8192,"K":8192,"dtype":"bf16","ms":1.6}"#,
+             #"{"kind":"gemm","M":8192,"N":8192,"K":8192,"dtype":"fp8","ms":0.9}"#].joined(separator: "\n")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let report = try AccuracyReport.run(path: path, profile: ProfileResolver.load("nvidia-h200-sxm"))
+        #expect(report.groups.map(\.name).sorted() == ["gemm", "gemm/fp8"])
+        let predicted = report.rows.compactMap { $0.predictedMs }
+        #expect(predicted.count == 2 && predicted[1] < 0.7 * predicted[0], "\(predicted)")
     }
 }
 
