@@ -146,9 +146,21 @@ public struct AccuracyReport: Sendable {
             }
             row.group = precision == .bf16 ? "gemm" : "gemm/\(dtype)"
             let shape = GEMMShape(m: m, n: n, k: k, precision: precision)
-            unthrottled = { [free] in RooflineEngine().evaluate(gemm: shape, machine: free) }
-            backToBack = { [board] in RooflineEngine().evaluate(gemm: shape, machine: board) }
-            result = RooflineEngine().evaluate(gemm: shape, machine: machine)
+            // `path` (optional): the matrix path the measured kernel ran on, where it is not the
+            // fastest the profile lists for the precision.
+            if let path = fields["path"]?.string {
+                let evaluate = { (target: GPUMachine) in try RooflineEngine().evaluate(gemm: shape, machine: target, path: path) }
+                unthrottled = { [free] in try evaluate(free) }
+                backToBack = { [board] in try evaluate(board) }
+                do { result = try evaluate(machine) } catch {
+                    row.skipped = "cannot predict: \(error)"
+                    return row
+                }
+            } else {
+                unthrottled = { [free] in RooflineEngine().evaluate(gemm: shape, machine: free) }
+                backToBack = { [board] in RooflineEngine().evaluate(gemm: shape, machine: board) }
+                result = RooflineEngine().evaluate(gemm: shape, machine: machine)
+            }
         default:
             row.skipped = "kind '\(kind)' is not a kernel measurement"
             return row

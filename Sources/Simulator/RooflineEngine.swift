@@ -63,10 +63,26 @@ public struct RooflineEngine: Sendable {
             .estimate(costs: costs, mapping: mapping)
     }
 
-    /// Simulates one GEMM.
+    /// Simulates one GEMM on the machine's fastest matrix path for its precision.
     public func evaluate(gemm: GEMMShape, machine: GPUMachine) -> SimulationResult {
         // The product runs at its operands' precision: that precision's rates, MAC energy and peak.
-        let machine = machine.view(operands: gemm.precision)
+        evaluate(gemm: gemm, view: machine.view(operands: gemm.precision))
+    }
+
+    /// Simulates one GEMM on a named matrix path (a library's kernel for the precision may use
+    /// another than the fastest: torch's int8 GEMM on Hopper is CUTLASS's sm80 `mma.sync` kernel).
+    /// Throws when the profile lists no such path.
+    public func evaluate(gemm: GEMMShape, machine: GPUMachine, path: String) throws -> SimulationResult {
+        var view = machine.view(operands: gemm.precision)
+        guard view.matrixRate[path] != nil else {
+            throw SimpleInputError("matrix path '\(path)' is not in profile '\(machine.name)'",
+                                   suggestion: "its paths: \(view.matrixRate.keys.sorted().joined(separator: ", "))")
+        }
+        view.defaultPath = path
+        return evaluate(gemm: gemm, view: view)
+    }
+
+    private func evaluate(gemm: GEMMShape, view machine: GPUMachine) -> SimulationResult {
         let cost = GEMMKernelModel(machine: machine, shape: gemm).cost()
         return finish(kernels: [cost], machine: machine, kernelName: "cublas", flops: gemm.flops,
                       compulsoryBytes: gemm.compulsoryBytes, loopNest: cost.name)
