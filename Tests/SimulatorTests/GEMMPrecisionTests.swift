@@ -1,4 +1,5 @@
 import EinsimCore
+@testable import Einsim
 @testable import Simulator
 import Testing
 
@@ -27,5 +28,27 @@ import Testing
             #expect(view.energyPerMAC(path: view.defaultPath) == machine.energyPerMAC(precision: precision, path: machine.defaultPath), "\(precision)")
         }
         #expect(machine.view(operands: .bf16).energyPerMAC(path: machine.defaultPath) == machine.energyPerMAC(path: machine.defaultPath))
+    }
+
+    /// The H200's GEMMs at five precisions (Calibration/precision_gemm.py): each precision's rate
+    /// and MAC energy set from its 8192^3 product, the 4096^3 one held out.
+    @Test func theMeasuredPrecisionsMatch() throws {
+        let report = try AccuracyReport.run(path: Fixtures.repositoryRoot + "/Calibration/results/h200-precision-gemm-2026-12-03.jsonl",
+                                            profile: ProfileResolver.load("nvidia-h200-sxm"))
+        #expect(report.groups.map(\.name).sorted() == ["gemm", "gemm/fp16", "gemm/fp8", "gemm/int8", "gemm/tf32"])
+        for group in report.groups {
+            #expect((group.latencyMedianAPE ?? 100) <= 6, "\(group.name) latency \(group.latencyMedianAPE ?? -1)%")
+            #expect((group.energyMedianAPE ?? 100) <= 5, "\(group.name) energy \(group.energyMedianAPE ?? -1)%")
+        }
+    }
+
+    @Test func anUnknownPathIsAnInputError() throws {
+        let machine = try Fixtures.machine("nvidia-h200-sxm")
+        #expect(throws: SimpleInputError.self) {
+            _ = try RooflineEngine().evaluate(gemm: GEMMShape(m: 64, n: 64, k: 64, precision: .int8), machine: machine, path: "dp4a")
+        }
+        let r = try RooflineEngine().evaluate(gemm: GEMMShape(m: 8192, n: 8192, k: 8192, precision: .int8), machine: machine, path: "mma.sync")
+        let fastest = RooflineEngine().evaluate(gemm: GEMMShape(m: 8192, n: 8192, k: 8192, precision: .int8), machine: machine)
+        #expect(r.latencySeconds > fastest.latencySeconds, "the int8 wgmma lead is faster than the measured mma.sync kernel")
     }
 }
