@@ -27,9 +27,4 @@ if __name__ == "__main__":
     picks = sorted(rng.sample(range(0, 14), 6) + rng.sample(range(14, 30), 5) + rng.sample(range(30, 46), 3)
                    + rng.sample(range(46, 66), 3))
     r.emit({"kind": "round10", "seed": SEED, "cases": [cases[i][2] for i in picks]})
-    r.idle()
-    for i in picks:
-        family, backends, kw = cases[i]
-        for name in backends:
-            r.sdpa(name, kw["B"], kw["Hq"], kw["Hkv"], kw["Lq"], kw["Lkv"], kw["D"], causal=kw.get("causal", False),
-                   phase=family, energy=True, names=True)
+    r9.measure_cases(cases, picks)

@@ -46,6 +46,16 @@ def gemm(M, N, K):
     del a, b
 
 
+def measure_cases(cases, picks):
+    """Idle first, then every picked case on each of its backends, with NVML energy."""
+    r.idle()
+    for i in picks:
+        family, backends, kw = cases[i]
+        for name in backends:
+            r.sdpa(name, kw["B"], kw["Hq"], kw["Hkv"], kw["Lq"], kw["Lkv"], kw["D"], causal=kw.get("causal", False),
+                   phase=family, energy=True, names=True)
+
+
 if __name__ == "__main__":
     rng = random.Random(SEED)
     cases = r7.shapes(rng)  # 14 prefill, 16 chunked, 16 few-query, 20 decode (12 of B >= 32)
@@ -53,12 +63,7 @@ if __name__ == "__main__":
                    + rng.sample(range(46, 58), 3) + rng.sample(range(58, 66), 2))
     flexes = [c for c in r7.flex_shapes(rng) if c.get("density") is not None][:3]
     r.emit({"kind": "round9", "seed": SEED, "cases": [cases[i][2] for i in picks], "flex": flexes})
-    r.idle()
-    for i in picks:
-        family, backends, kw = cases[i]
-        for name in backends:
-            r.sdpa(name, kw["B"], kw["Hq"], kw["Hkv"], kw["Lq"], kw["Lkv"], kw["D"], causal=kw.get("causal", False),
-                   phase=family, energy=True, names=True)
+    measure_cases(cases, picks)
     for M, N, K in ((4096, 4096, 4096), (8192, 8192, 8192), (16384, 4096, 8192)):
         gemm(M, N, K)
     for c in flexes:
