@@ -139,27 +139,27 @@ public struct AccuracyReport: Sendable {
                 return row
             }
             // The operands' precision (`dtype`, default bf16): a GEMM runs at that precision's rate.
+            // fp32 is refused: an fp32 product without TF32 runs on the CUDA cores, which the GEMM
+            // model (tensor-core tiles) does not cover.
             let dtype = fields["dtype"]?.string ?? "bf16"
-            guard let precision = Precision(rawValue: dtype), precision.bytes >= 1 else {
-                row.skipped = "gemm row's dtype '\(dtype)' is not one of bf16, fp16, tf32, fp32, fp8, int8"
+            guard let precision = Precision(rawValue: dtype), precision.bytes >= 1, precision != .fp32 else {
+                row.skipped = "gemm row's dtype '\(dtype)' is not one of bf16, fp16, tf32, fp8, int8 (the tensor-core precisions the GEMM model covers)"
                 return row
             }
             row.group = precision == .bf16 ? "gemm" : "gemm/\(dtype)"
             let shape = GEMMShape(m: m, n: n, k: k, precision: precision)
             // `path` (optional): the matrix path the measured kernel ran on, where it is not the
             // fastest the profile lists for the precision.
-            if let path = fields["path"]?.string {
-                let evaluate = { (target: GPUMachine) in try RooflineEngine().evaluate(gemm: shape, machine: target, path: path) }
-                unthrottled = { [free] in try evaluate(free) }
-                backToBack = { [board] in try evaluate(board) }
-                do { result = try evaluate(machine) } catch {
-                    row.skipped = "cannot predict: \(error)"
-                    return row
-                }
-            } else {
-                unthrottled = { [free] in RooflineEngine().evaluate(gemm: shape, machine: free) }
-                backToBack = { [board] in RooflineEngine().evaluate(gemm: shape, machine: board) }
-                result = RooflineEngine().evaluate(gemm: shape, machine: machine)
+            let path = fields["path"]?.string
+            let predict = { (target: GPUMachine) throws -> SimulationResult in
+                if let path { return try RooflineEngine().evaluate(gemm: shape, machine: target, path: path) }
+                return RooflineEngine().evaluate(gemm: shape, machine: target)
+            }
+            unthrottled = { [free] in try predict(free) }
+            backToBack = { [board] in try predict(board) }
+            do { result = try predict(machine) } catch {
+                row.skipped = "cannot predict: \(error)"
+                return row
             }
         default:
             row.skipped = "kind '\(kind)' is not a kernel measurement"

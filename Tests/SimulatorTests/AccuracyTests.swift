@@ -63,6 +63,8 @@ import Testing
             #"{"kind":"gemm","M":1e18,"N":1,"K":1,"ms":1}"#,
             #"{"kind":"gemm","M":64,"N":64,"K":64,"dtype":"int4","ms":1}"#,
             #"{"kind":"gemm","M":64,"N":64,"K":64,"dtype":"e5m2","ms":1}"#,
+            #"{"kind":"gemm","M":64,"N":64,"K":64,"dtype":"fp32","ms":1}"#,
+            #"{"kind":"gemm","M":64,"N":64,"K":64,"dtype":"int8","path":"dp4a","ms":1}"#,
             #"{"kind":"attn","phase":"sliding_window","backend":"flex","B":1,"Hq":1,"Lq":100,"Lkv":100,"D":64,"window":-5,"ms":1}"#,
             #"{"kind":"attn","phase":"blocksparse_random","backend":"flex","B":1,"Hq":1,"Lq":100,"Lkv":100,"D":64,"density":-5,"ms":1}"#,
             #"{"kind":"attn","backend":"flash","B":1,"Hq":3,"Hkv":2,"Lq":100,"Lkv":100,"D":64,"ms":1}"#,
@@ -74,6 +76,8 @@ import Testing
         #expect(report.rows.allSatisfy { $0.skipped != nil })
         #expect(report.rows.last?.input["extra"] != nil, "unknown fields are carried through")
         #expect(report.rows[2].skipped?.contains("dtype 'int4'") == true, "\(report.rows[2].skipped ?? "-")")
+        #expect(report.rows[4].skipped?.contains("dtype 'fp32'") == true, "\(report.rows[4].skipped ?? "-")")
+        #expect(report.rows[5].skipped?.contains("matrix path 'dp4a'") == true, "\(report.rows[5].skipped ?? "-")")
     }
 
     /// A GEMM row's `dtype` picks the precision it is predicted at (its own group).
