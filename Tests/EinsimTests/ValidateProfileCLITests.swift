@@ -34,6 +34,27 @@ struct ValidateProfileCLITests {
         }
     }
 
+    @Test func sourcesListEveryValueWithItsFileAndSource() throws {
+        let result = EinsimCommand.capture(arguments: ["validate", "nvidia-a100-sxm", "--sources"])
+        #expect(result.status == 0)
+        // The A100 profile extends nothing: every value is its own, each line names file:line.
+        #expect(result.output.contains("0 inherited"))
+        #expect(result.output.contains("memory[@name='hbm']/bandwidth = 2.04 TB/s  [nvidia-a100-sxm.xml:"))
+        let child = writeTemporary("child.xml", """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <profile name="child" kind="gpu" extends="nvidia-h100-sxm">
+          <summary>an H100 at a lower clock</summary>
+          <clock source="my board">1.6 GHz</clock>
+        </profile>
+        """)
+        defer { try? FileManager.default.removeItem(atPath: child) }
+        let listed = EinsimCommand.capture(arguments: ["validate", child, "--sources"])
+        #expect(listed.status == 0)
+        #expect(listed.output.contains("clock = 1.6 GHz") && listed.output.contains("source: my board"))
+        #expect(listed.output.contains("inherited memory[@name='hbm']/bandwidth = 3.35 TB/s  [nvidia-h100-sxm.xml:"))
+        #expect(EinsimCommand.capture(arguments: ["validate", "attention-1pass.einsum", "--sources"]).status == 2)
+    }
+
     @Test func missingFileExitsTwo() {
         #expect(EinsimCommand.capture(arguments: ["validate", "/nonexistent/profile.xml"]).status == 2)
     }

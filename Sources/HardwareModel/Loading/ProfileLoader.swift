@@ -37,18 +37,7 @@ public enum ProfileLoader {
     }
 
     static func load(bytes: [UInt8], file: String, searchDirectory: String?) throws -> HardwareProfile {
-        let schema = try compiledSchema()
-        var resolver = InheritanceResolver(
-            schema: schema, limits: XMLLimits(maxBytes: maximumBytes, maxDepth: maximumDepth),
-            searchDirectory: searchDirectory
-        )
-        guard let tree = resolver.read(bytes, file: file), resolver.errors.isEmpty else {
-            throw ProfileErrors(resolver.errors)
-        }
-        let name = tree.attribute("name") ?? ""
-        guard let resolved = resolver.resolve(tree, chain: [name]), resolver.errors.isEmpty else {
-            throw ProfileErrors(resolver.errors)
-        }
+        let resolved = try resolvedTree(bytes: bytes, file: file, searchDirectory: searchDirectory)
         var builder = ProfileBuilder()
         guard let profile = builder.build(resolved), builder.errors.isEmpty else {
             throw ProfileErrors(builder.errors)
