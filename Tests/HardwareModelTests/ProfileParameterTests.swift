@@ -115,8 +115,9 @@ struct ProfileParameterTests {
             let source = h200.parameters[name]?.provenance?.source ?? ""
             #expect(["2026-12-01", "2026-12-02", "2026-12-03"].contains { source.contains($0) }, "\(name): \(source)")
         }
-        #expect(h200.parameters["minimum-clock"]?.location?.file.hasSuffix("/nvidia-h100-sxm.xml") == true)
-        #expect(h200.parameters["minimum-clock"] == h100.parameters["minimum-clock"])
+        // Round 11: the DVFS floor is the H200's own lowest supported clock, not the H100's lead.
+        #expect(h200.parameters["minimum-clock"]?.location?.file.hasSuffix("/nvidia-h200-sxm.xml") == true)
+        #expect(h200.parameters["minimum-clock"]?.value == 345e6 && h100.parameters["minimum-clock"]?.value == 792e6)
         #expect(h200.location?.file.hasSuffix("/nvidia-h200-sxm.xml") == true && h200.location?.line == 9)
         #expect(h200.hasExplicitProcessorCount && h200.processorCount == 132)
     }
