@@ -155,7 +155,7 @@ import Darwin
     /// power model run the chip at a negative clock ratio: 5985 W average under a 700 W limit,
     /// 2924 TFLOP/s, 293 % of roofline.
     @Test func negativeMinimumClockIsRejected() throws {
-        let path = try Self.editedH100("h100-minclock-neg.xml", replacing: ">792 MHz</parameter>", with: ">-1 MHz</parameter>")
+        let path = try Self.editedH100("h100-minclock-neg.xml", replacing: ">345 MHz</parameter>", with: ">-1 MHz</parameter>")
         defer { Self.removeTemporary(path) }
         let validate = Self.run(["validate", path])
         let simulate = Self.run(["simulate", "--hardware", path, "--heads", "32", "--q-len", "4096", "--head-dim", "128",

@@ -12,11 +12,13 @@ import Workloads
             #expect(m.matrixRate(precision: .bf16, path: path) == m.matrixRate(path: path))
             #expect(m.energyPerMAC(precision: .bf16, path: path) == m.energyPerMAC(path: path))
         }
-        #expect(m.matrixRate(precision: .fp8, path: "wgmma") == 4096)
+        // The profile's fp8 wgmma rate: 4096 MAC/cycle at its achieved fraction.
+        let fp8 = try #require(ProfileResolver.load("nvidia-h100-sxm").computeUnits.first { $0.kind == .matrix }?.throughput.first { $0.precision == .fp8 && $0.path == "wgmma" })
+        #expect(relativeDifference(m.matrixRate(precision: .fp8, path: "wgmma"), 4096 * fp8.achievedFraction) < 1e-12)
         // No int4 tensor-core path on H100: int4 runs at the int8 rate.
         #expect(m.matrixRate(precision: .int4, path: "wgmma") == m.matrixRate(precision: .int8, path: "wgmma"))
         // mma.sync lists no fp8: its bf16 rate scaled by fp8's best-path speedup over bf16.
-        let scaled = m.matrixRate(path: "mma.sync") * 4096 / (2048 * 0.93)
+        let scaled = m.matrixRate(path: "mma.sync") * m.matrixRate(precision: .fp8, path: "wgmma") / m.matrixRate(path: "wgmma")
         #expect(relativeDifference(m.matrixRate(precision: .fp8, path: "mma.sync"), scaled) < 1e-12)
         #expect(m.energyPerMAC(precision: .fp8, path: "wgmma") < m.energyPerMAC(path: "wgmma"))
         let same = m.attentionView(qk: .bf16, pv: .bf16, headDim: 128, valueDim: 128)
