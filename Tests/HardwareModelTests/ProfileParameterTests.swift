@@ -124,14 +124,36 @@ struct ProfileParameterTests {
         #expect(h200.hasExplicitProcessorCount && h200.processorCount == 132)
     }
 
+    /// The A100's combine-kernel times are the GH100's measured ones (the H200 profile's) taken to
+    /// the A100's clock, not the H100's fitted times reused unscaled.
+    @Test func a100CombineTimesAreTheGH100sAtItsClock() throws {
+        let a100 = try ProfileLibrary.load("nvidia-a100-sxm")
+        let h200 = try ProfileLibrary.load("nvidia-h200-sxm")
+        let ratio = h200.clockHz / a100.clockHz
+        #expect(ratio > 1.3 && ratio < 1.5)
+        for preset in ["fa2", "cudnn"] {
+            for part in ["combine-step", "combine-fixed"] {
+                let name = "\(preset).\(part)"
+                let scaled = try #require(h200.parameter(name)) * ratio
+                let a = try #require(a100.parameter(name))
+                #expect(abs(a - scaled) <= 0.03 * scaled + 1e-12, "\(name): \(a) against \(scaled)")
+                #expect(a100.parameters[name]?.provenance?.source.contains("clock ratio") == true || scaled == 0, "\(name)")
+            }
+        }
+    }
+
     @Test func a100NamesTheSameParametersAsLeads() throws {
         let a100 = try ProfileLibrary.load("nvidia-a100-sxm")
         #expect(Set(a100.parameters.keys) == gpuParameterNames.union(gpuMechanismParameterNames))
         #expect(a100.parameter("minimum-clock") == 564e6)
         #expect(a100.parameter("max-thread-blocks-per-sm") == 32 && a100.parameter("max-threads-per-sm") == 2048)
-        for (name, parameter) in a100.parameters where !name.hasPrefix("max-thread") && name != "interconnect-bandwidth" {
+        let measuredElsewhere: Set<String> = ["max-thread-blocks-per-sm", "max-threads-per-sm", "interconnect-bandwidth", "register-headroom"]
+        for (name, parameter) in a100.parameters where !measuredElsewhere.contains(name) {
             #expect(parameter.provenance?.source.hasPrefix("lead") == true, "\(name)")
         }
+        // Register headroom is read off the sm_80 cubins an A100 runs, not taken from the H100.
+        #expect(a100.parameter("register-headroom") == 0.75)
+        #expect(a100.parameters["register-headroom"]?.provenance?.source.contains("sm_80") == true)
         #expect(a100.parameters["max-threads-per-sm"]?.provenance?.source.contains("compute capability 8.0") == true)
         #expect(a100.parameters["interconnect-bandwidth"]?.provenance?.source.contains("datasheet") == true)
     }
